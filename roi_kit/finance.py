@@ -426,8 +426,10 @@ def _payback(cf: np.ndarray) -> np.ndarray:
     flow_at = np.take_along_axis(cf, first_idx, axis=-1)[..., 0]
     # Linear interpolation inside period `first`: the flow arrives evenly over it,
     # so the fraction of it still needed at its start is -cum[first-1] / cf[first].
-    # `first` >= 1 and cf[first] > 0 wherever `found`, so the division is safe there.
-    safe_flow = np.where(found, flow_at, 1.0)
+    # Where the series was invested and then covered, cum[first - 1] < 0 <= cum[first],
+    # so cf[first] > 0 and the division is safe; elsewhere the value is not used.
+    usable = found & invested
+    safe_flow = np.where(usable, flow_at, 1.0)
     frac = -(cum_at - flow_at) / safe_flow
     result = np.where(found, first - 1 + frac, np.nan)
     return np.where(invested, result, 0.0)
