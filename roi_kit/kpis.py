@@ -1,0 +1,262 @@
+"""The KPI catalogue: what each standard ``kpis.csv`` column means and which way is better.
+
+The catalogue holds exactly the standard columns of the case-folder data contract
+(``data/README.md``). A case can add its own KPIs under ``custom_kpis`` in ``case.yml``;
+those become :class:`Kpi` objects too and are looked up with :func:`get_kpi`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from roi_kit.errors import CaseError
+
+__all__ = [
+    "Kpi",
+    "CATALOGUE",
+    "DIRECTIONS",
+    "KINDS",
+    "get_kpi",
+    "is_improvement",
+    "format_value",
+]
+
+#: Which way a KPI is better.
+DIRECTIONS = ("higher", "lower")
+
+#: The ``roi_kit.io`` column kinds a KPI may be parsed as.
+KINDS = ("money", "count", "fraction", "nonneg", "number")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One key performance indicator.
+
+    Parameters
+    ----------
+    name : str
+        Column name in ``kpis.csv`` (snake_case).
+    label : str
+        Human label for tables and plots.
+    unit : str
+        Unit of a value: ``"currency"`` (the case's currency), ``"count"``, ``"fraction"``
+        (0-1, shown as a percentage), ``"days"``, ``"score"``, or any free text for a
+        custom KPI (``"points"``).
+    direction : {"higher", "lower"}
+        Which way is an improvement.
+    kind : {"money", "count", "fraction", "nonneg", "number"}
+        The ``roi_kit.io`` kind used to parse the column.
+    description : str
+        One sentence on what the column holds.
+    """
+
+    name: str
+    label: str
+    unit: str
+    direction: str
+    kind: str = "number"
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise CaseError(f"a KPI needs a non-empty name (found {self.name!r})")
+        if self.direction not in DIRECTIONS:
+            raise CaseError(
+                f"KPI {self.name!r}: direction must be 'higher' or 'lower' "
+                f"(found {self.direction!r})"
+            )
+        if self.kind not in KINDS:
+            raise CaseError(
+                f"KPI {self.name!r}: kind must be one of {', '.join(KINDS)} (found {self.kind!r})"
+            )
+
+
+def _catalogue() -> Mapping[str, Kpi]:
+    rows = [
+        ("revenue", "Revenue", "currency", "higher", "money", "Revenue booked in the month."),
+        ("deals_won", "Deals won", "count", "higher", "count", "Deals closed won in the month."),
+        (
+            "avg_deal_size",
+            "Average deal size",
+            "currency",
+            "higher",
+            "money",
+            "Revenue divided by deals won.",
+        ),
+        ("win_rate", "Win rate", "fraction", "higher", "fraction", "Won / (won + lost)."),
+        (
+            "lead_conversion",
+            "Lead conversion",
+            "fraction",
+            "higher",
+            "fraction",
+            "Share of leads that became opportunities.",
+        ),
+        (
+            "sales_cycle_days",
+            "Sales cycle",
+            "days",
+            "lower",
+            "nonneg",
+            "Median days from opportunity created to closed.",
+        ),
+        ("customers", "Customers", "count", "higher", "count", "Active customers at month end."),
+        (
+            "churned_customers",
+            "Churned customers",
+            "count",
+            "lower",
+            "count",
+            "Customers lost in the month.",
+        ),
+        (
+            "csat",
+            "Customer satisfaction",
+            "score",
+            "higher",
+            "number",
+            "Customer satisfaction score (1-5 or 0-100 scale).",
+        ),
+        (
+            "operating_cost",
+            "Operating cost",
+            "currency",
+            "lower",
+            "money",
+            "Sales and service operating cost in the month.",
+        ),
+        (
+            "acquisition_cost",
+            "Acquisition cost",
+            "currency",
+            "lower",
+            "money",
+            "Cost to acquire one customer.",
+        ),
+    ]
+    return MappingProxyType({r[0]: Kpi(*r) for r in rows})
+
+
+#: The standard KPI columns of ``kpis.csv``, in the order of ``data/README.md``.
+CATALOGUE: Mapping[str, Kpi] = _catalogue()
+
+
+def get_kpi(name: str, custom: Iterable[Kpi] = ()) -> Kpi:
+    """Look up a KPI by column name, in the catalogue or among a case's custom KPIs.
+
+    Parameters
+    ----------
+    name : str
+        The column name, e.g. ``"win_rate"``.
+    custom : iterable of Kpi, optional
+        The case's custom KPIs (``case.custom_kpis``).
+
+    Returns
+    -------
+    Kpi
+
+    Raises
+    ------
+    CaseError
+        If the name is unknown; the message names the nearest known KPI.
+
+    Examples
+    --------
+    >>> get_kpi("win_rate").direction
+    'higher'
+    """
+    known = dict(CATALOGUE)
+    for kpi in custom:
+        known[kpi.name] = kpi
+    if name in known:
+        return known[name]
+    near = difflib.get_close_matches(str(name), list(known), n=1, cutoff=0.6)
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    raise CaseError(
+        f"unknown KPI {name!r}{hint} Known KPIs: {', '.join(known)}. "
+        "Declare other columns under custom_kpis in case.yml."
+    )
+
+
+def is_improvement(change, direction: str):
+    """Whether a KPI change is an improvement, element-wise.
+
+    Parameters
+    ----------
+    change : float or array_like
+        Change of the KPI (after minus before), in the KPI's unit or as a fraction.
+    direction : {"higher", "lower"}
+        The KPI's better direction.
+
+    Returns
+    -------
+    bool or numpy.ndarray of bool
+        ``True`` where the change goes the better way; a zero or NaN change is not an
+        improvement. A scalar in gives a Python ``bool`` out.
+
+    Examples
+    --------
+    >>> is_improvement([-2.0, 0.0, 3.0], "lower").tolist()
+    [True, False, False]
+    """
+    if direction not in DIRECTIONS:
+        raise CaseError(f"direction must be 'higher' or 'lower' (found {direction!r})")
+    values = np.asarray(change, dtype=float)
+    # Comparisons with NaN are False, which is what we want: unknown is not an improvement.
+    with np.errstate(invalid="ignore"):
+        result = values > 0 if direction == "higher" else values < 0
+    if result.ndim == 0:
+        return bool(result)
+    return result
+
+
+def format_value(value: float | None, kpi: Kpi, currency: str = "") -> str:
+    """Format a KPI value for display.
+
+    Parameters
+    ----------
+    value : float or None
+        The value in the KPI's unit (fractions as 0-1).
+    kpi : Kpi
+        The KPI, whose unit decides the format.
+    currency : str, optional
+        ISO 4217 code shown before currency amounts, e.g. ``"EUR"``.
+
+    Returns
+    -------
+    str
+        ``"EUR 1,234"`` for currency, ``"31.0%"`` for fractions, ``"42.5 days"``,
+        ``"1,234"`` for counts, ``"4.20"`` for scores, ``"12.0 points"`` for a custom unit,
+        ``"n/a"`` for a missing value.
+
+    Examples
+    --------
+    >>> format_value(0.31, get_kpi("win_rate"))
+    '31.0%'
+    """
+    if value is None:
+        return "n/a"
+    number = float(value)
+    if math.isnan(number):
+        return "n/a"
+    unit = kpi.unit
+    if unit == "currency":
+        # The sign goes before the currency code ("-EUR 54"), as in roi_kit.formatting.
+        text = f"{abs(number):,.0f}"
+        sign = "-" if number < 0 and text != "0" else ""
+        return f"{sign}{currency} {text}" if currency else f"{sign}{text}"
+    if unit == "fraction":
+        return f"{number * 100:.1f}%"
+    if unit == "days":
+        return f"{number:,.1f} days"
+    if unit == "count":
+        return f"{number:,.0f}"
+    if unit == "score":
+        return f"{number:,.2f}"
+    return f"{number:,.1f} {unit}".rstrip()
