@@ -50,6 +50,58 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_new(args: argparse.Namespace) -> int:
+    from roi_kit.case import scaffold_case
+
+    path = scaffold_case(args.path)
+    print(f"new case: {path} (edit case.yml and the CSV files, then `roi-kit validate {path}`)")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from roi_kit.case import validate_command
+
+    return validate_command(args.path)
+
+
+def _cmd_import_crm(args: argparse.Namespace) -> int:
+    from roi_kit.crm_export import import_crm_command
+
+    return import_crm_command(args.export, args.output, by=args.by)
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from roi_kit.sample import main as sample_main
+
+    return sample_main([args.out] if args.out else [])
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from roi_kit import summary
+    from roi_kit.case import load_case
+
+    study = summary.run_study(load_case(args.case), n=args.draws, seed=args.seed)
+    if args.json:
+        print(summary.summary_json(study))
+        return 0
+    data = summary.case_summary(study)
+    cur = data["case"]["currency"]
+    roi, mc = data["roi"], data["monte_carlo"]
+    print(f"{data['case']['name']} ({data['case']['kind']})")
+    print(f"  NPV: {formatting.money(data['npv'], cur)}")
+    pct, mon = formatting.percent, formatting.months
+    print(f"  TEI ROI: {pct(roi['tei'])}  simple ROI: {pct(roi['simple'])}")
+    print(f"  IRR: {pct(data['irr'])}  payback: {mon(data['payback_months'])}")
+    print(
+        f"  Monte Carlo ({mc['n']:,} draws): ROI P5 {pct(mc['roi_p5'])}, "
+        f"P50 {pct(mc['roi_p50'])}, P95 {pct(mc['roi_p95'])}; "
+        f"P(ROI > 0) = {pct(mc['prob_roi_positive'])}"
+    )
+    if mc["roi_p5"] is not None and mc["roi_p5"] < 0 < mc["roi_p95"]:
+        print("  The 90% interval of ROI includes zero: a loss is possible on these assumptions.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``roi-kit`` (exposed for tests and docs)."""
     parser = argparse.ArgumentParser(
@@ -80,6 +132,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--with-code", action="store_true", help="show code cells in the pages")
     rep.set_defaults(func=_cmd_report)
+
+    new = sub.add_parser("new", help="start a new case folder from the template")
+    new.add_argument("path", help="a new (or empty) folder")
+    new.set_defaults(func=_cmd_new)
+
+    val = sub.add_parser("validate", help="load a case and print its data-quality report")
+    val.add_argument("path", help="case folder")
+    val.set_defaults(func=_cmd_validate)
+
+    imp = sub.add_parser("import-crm", help="opportunity export (CSV) -> monthly kpis.csv")
+    imp.add_argument("export", help="Salesforce, HubSpot or generic opportunity export")
+    imp.add_argument("-o", "--output", required=True, help="the kpis.csv to write (new file)")
+    imp.add_argument("--by", help="group by this column (owner, team, region)")
+    imp.set_defaults(func=_cmd_import_crm)
+
+    sam = sub.add_parser("sample", help="regenerate the sample case (deterministic)")
+    sam.add_argument("out", nargs="?", help="folder (default: data/sample_case)")
+    sam.set_defaults(func=_cmd_sample)
+
+    summ = sub.add_parser("summary", help="headline figures of a case (text or --json)")
+    summ.add_argument("case", help="case folder")
+    summ.add_argument("--json", action="store_true", help="machine-readable JSON")
+    summ.add_argument("--draws", type=int, default=100_000, help="Monte Carlo draws")
+    summ.add_argument("--seed", type=int, default=0, help="random seed")
+    summ.set_defaults(func=_cmd_summary)
     return parser
 
 

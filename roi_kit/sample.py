@@ -545,6 +545,15 @@ assumptions:
   hours_saved_per_user_week: {low: 0.5, likely: 1.5, high: 2.5}
   ramp_up_months: 3
 risk: {benefits: 0.10, costs: 0.10}
+scenarios:
+  conservative:
+    description: Low attribution and margin, costs 15% over plan
+    assumptions: {attribution_share: 0.5, gross_margin: 0.28, hours_saved_per_user_week: 0.5}
+    costs: {all: 1.15}
+  optimistic:
+    description: High attribution, more time recaptured, costs on plan
+    assumptions: {attribution_share: 0.9, recapture_factor: 0.7, hours_saved_per_user_week: 2.5}
+    risk: {benefits: 0.05, costs: 0.05}
 intangibles:
   - {name: Customer experience, score: 4, weight: 1.0, evidence: "CSAT comments mention faster, better-informed answers"}
   - {name: Data insight, score: 4, weight: 1.0, evidence: "Weekly pipeline dashboard replaced three spreadsheets"}

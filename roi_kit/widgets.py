@@ -7,12 +7,23 @@ renders plain tables and figures instead of sliders.
 
 from __future__ import annotations
 
+import html
+
 import ipywidgets as w
 from IPython.display import HTML, Image, display
 
 from roi_kit import finance, plots
+from roi_kit import formatting as fmt
 
-__all__ = ["show_figure", "quick_roi_panel", "show_quick_roi"]
+__all__ = [
+    "show_figure",
+    "show_table",
+    "quick_roi_panel",
+    "show_quick_roi",
+    "roi_slider_specs",
+    "roi_panel",
+    "show_roi",
+]
 
 
 def show_figure(fig) -> None:
@@ -145,3 +156,141 @@ def show_quick_roi(
     table, fig = _quick_outputs(q, currency)
     display(HTML(table))
     show_figure(fig)
+
+
+def show_table(table, *, index: bool = False, floatfmt: str = "{:,.2f}") -> None:
+    """Display a DataFrame as an HTML table with every cell escaped.
+
+    User text (KPI names, cost items, notes) goes through ``escape=True``, so a
+    ``<script>`` in a case file is shown as text, never run.
+    """
+    display(
+        HTML(
+            table.to_html(
+                index=index, escape=True, border=0, float_format=floatfmt.format, na_rep="n/a"
+            )
+        )
+    )
+
+
+# name -> (min, max, step, readout format) for the ROI sliders; ranges wide enough to
+# cover any case's low..high while keeping the slider usable.
+_SLIDERS: dict[str, tuple[float, float, float, str]] = {
+    "gross_margin": (0.0, 1.0, 0.01, ".0%"),
+    "attribution_share": (0.0, 1.0, 0.05, ".0%"),
+    "recapture_factor": (0.0, 1.0, 0.05, ".0%"),
+    "hours_saved_per_user_week": (0.0, 10.0, 0.25, ".2f"),
+    "loaded_hourly_rate": (0.0, 300.0, 5.0, ",.0f"),
+    "cost_overrun": (0.0, 1.0, 0.05, ".0%"),
+    "discount_rate": (0.0, 0.30, 0.005, ".1%"),
+    "risk_benefits": (0.0, 0.5, 0.05, ".0%"),
+    "risk_costs": (0.0, 0.5, 0.05, ".0%"),
+}
+
+
+def roi_slider_specs(params: dict) -> dict[str, tuple[float, float, float, str]]:
+    """The sliders the ROI panel offers for these parameters (name -> min, max, step, fmt)."""
+    out = {}
+    for name, (lo, hi, step, readout) in _SLIDERS.items():
+        if name in params:
+            value = float(params[name])
+            out[name] = (min(lo, value), max(hi, value), step, readout)
+    return out
+
+
+def _roi_outputs(case, result) -> tuple[str, str, object]:
+    """HTML headline, HTML tables, and the cash-flow figure for one model result."""
+    from roi_kit import model
+
+    ev = result.evaluation
+    cur = case.currency
+    safe_cur = html.escape(cur)  # user text going into raw HTML
+    kind = "projected" if result.inputs.projected else "measured"
+    headline = (
+        f'<div class="roi-headline"><b class="roi-npv">NPV: {fmt.money(ev.npv, safe_cur)}</b>'
+        f" &nbsp;·&nbsp; <b>TEI ROI: {fmt.percent(ev.roi)}</b>"
+        f" &nbsp;·&nbsp; IRR: {fmt.percent(ev.irr) if ev.irr is not None else 'none'}"
+        f" &nbsp;·&nbsp; payback: {fmt.months(ev.payback_months)}"
+        f" &nbsp;<i>({kind} benefits, risk-adjusted)</i></div>"
+    )
+    defs = model.definitions_table(result, cur)
+    tables = defs.to_html(index=False, escape=True, border=0)
+    tei = ev.table.map(lambda v: fmt.money(v, "") if v == v else "")
+    tables += "<h4>Cash flows (TEI layout, risk-adjusted, " + fmt_currency(cur) + ")</h4>"
+    tables += tei.to_html(escape=True, border=0)
+    fig = plots.cumulative_cash_flow(ev, currency=cur)
+    return headline, tables, fig
+
+
+def fmt_currency(currency: str) -> str:
+    """The currency code, HTML-escaped (it comes from the user's case.yml)."""
+    return html.escape(currency or "currency")
+
+
+def roi_panel(case, *, inputs=None) -> w.Widget:
+    """Sliders for every assumption of the ROI model; NPV, ROI and charts update live.
+
+    Parameters
+    ----------
+    case : roi_kit.case.Case
+    inputs : roi_kit.model.Inputs, optional
+        Precomputed measurements (saves re-measuring).
+
+    Returns
+    -------
+    ipywidgets.Widget
+        ``panel.result`` holds the latest :class:`roi_kit.model.CaseResult`.
+    """
+    from roi_kit import model
+
+    inputs = inputs if inputs is not None else model.model_inputs(case)
+    base = model.base_params(case, inputs)
+    style = {"description_width": "14em"}
+    layout = w.Layout(width="36em")
+    sliders = {}
+    for name, (lo, hi, step, readout) in roi_slider_specs(base).items():
+        sliders[name] = w.FloatSlider(
+            value=base[name],
+            min=lo,
+            max=hi,
+            step=step,
+            readout_format=readout,
+            description=model.PARAM_LABELS.get(name, name),
+            style=style,
+            layout=layout,
+            continuous_update=False,
+        )
+    headline = w.HTML()
+    tables = w.HTML()
+    fig_out = w.Output()
+    panel = w.VBox([w.VBox(list(sliders.values())), headline, fig_out, tables])
+
+    def update(_change=None) -> None:
+        params = {k: s.value for k, s in sliders.items()}
+        result = model.evaluate_case(case, params, inputs=inputs)
+        panel.result = result
+        head, tab, fig = _roi_outputs(case, result)
+        headline.value = head
+        tables.value = tab
+        fig_out.clear_output(wait=True)
+        with fig_out:
+            show_figure(fig)
+
+    for s in sliders.values():
+        s.observe(update, names="value")
+    update()
+    return panel
+
+
+def show_roi(case, *, inputs=None, report_mode: bool = False) -> None:
+    """The ROI step: live sliders, or the static headline, tables and chart in report mode."""
+    if not report_mode:
+        display(roi_panel(case, inputs=inputs))
+        return
+    from roi_kit import model
+
+    result = model.evaluate_case(case, inputs=inputs)
+    head, tab, fig = _roi_outputs(case, result)
+    display(HTML(head))
+    show_figure(fig)
+    display(HTML(tab))

@@ -1,0 +1,195 @@
+"""The CRM ROI model on the sample case, checked against independent computations.
+
+Expected values are rebuilt here from the raw CSV files (csv module), from the
+comparison module's estimates (tested on its own in test_compare.py), and with
+numpy-financial - never from the model's own output.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+from statistics import mean
+
+import numpy as np
+import numpy_financial as npf
+import pytest
+import yaml
+
+from roi_kit import model
+from roi_kit.case import load_case
+from roi_kit.compare import compare_all
+from roi_kit.errors import CaseError
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_case"
+
+
+@pytest.fixture(scope="module")
+def case():
+    return load_case(SAMPLE)
+
+
+@pytest.fixture(scope="module")
+def comparison(case):
+    return compare_all(case)
+
+
+@pytest.fixture(scope="module")
+def inputs(case, comparison):
+    return model.model_inputs(case, comparison=comparison)
+
+
+def _rows(name):
+    with open(SAMPLE / name, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _line(lines, name_start):
+    return next(ln for ln in lines if ln.name.startswith(name_start))
+
+
+def test_productivity_line_by_hand(case, inputs):
+    # Active users: mean of the last three months of adoption.csv (read with csv).
+    adoption = _rows("adoption.csv")
+    active = mean(float(r["active_users"]) for r in adoption[-3:])
+    # h x U x 48 weeks x rate x recapture = 1.5 x U x 48 x 65 x 0.5 (case.yml likely values).
+    expected = 1.5 * active * 48 * 65 * 0.5
+    lines = model.benefit_lines(inputs, model.base_params(case, inputs))
+    line = _line(lines, "Productivity")
+    assert float(line.annual_value) == pytest.approx(expected)
+    assert line.counted
+
+
+def test_revenue_and_cycle_lines_from_the_counterfactual(case, inputs, comparison):
+    cf = comparison[comparison["method"] == "counterfactual"].set_index("kpi")
+    lines = model.benefit_lines(inputs, model.base_params(case, inputs))
+    # Margin view: monthly revenue change x 12 x gross margin 0.32 x attribution 0.7.
+    d_rev = cf.loc["revenue", "change"]
+    assert float(_line(lines, "Revenue uplift (margin").annual_value) == pytest.approx(
+        d_rev * 12 * 0.32 * 0.7
+    )
+    # Revenue view (the articles'): the whole revenue change, never counted.
+    view = _line(lines, "Revenue uplift (revenue")
+    assert float(view.annual_value) == pytest.approx(d_rev * 12 * 0.7)
+    assert not view.counted
+    # Cycle time: North's baseline revenue x 12 x margin x days saved / 365 x cost of
+    # capital (defaults to the 10% discount rate) x attribution.
+    north = [r for r in _rows("kpis.csv") if r["region"] == "North" and r["month"] < "2024-01"]
+    annual_revenue = mean(float(r["revenue"]) for r in north) * 12
+    days = -cf.loc["sales_cycle_days", "change"]
+    assert float(_line(lines, "Shorter sales cycle").annual_value) == pytest.approx(
+        annual_revenue * 0.32 * days / 365 * 0.10 * 0.7
+    )
+
+
+def test_only_improvements_with_evidence_count(case, inputs, comparison):
+    cf = comparison[comparison["method"] == "counterfactual"].set_index("kpi")
+    lines = model.benefit_lines(inputs, model.base_params(case, inputs))
+    opex = _line(lines, "Operating cost")
+    # The sample's operating cost has no true effect; its interval includes zero.
+    assert not cf.loc["operating_cost", "excludes_zero"]
+    assert not opex.counted and opex.note.startswith("not counted")
+    retention = _line(lines, "Retention")
+    assert not retention.counted  # shown beside revenue, never added to it
+
+
+def test_evaluation_matches_numpy_financial(case, inputs):
+    res = model.evaluate_case(case, inputs=inputs)
+    counted = sum(float(ln.annual_value) for ln in res.lines if ln.counted)
+    assert res.annual_benefit == pytest.approx(counted)
+    # Independent rebuild: benefits [0, B, B, B] x (1 - 10% risk); costs = the ledger's
+    # yearly totals x (1 + 10% risk); discounted at 10% with numpy-financial.
+    b = np.array([0.0, counted, counted, counted]) * 0.9
+    c = inputs.cost_years * 1.1
+    assert res.evaluation.npv == pytest.approx(npf.npv(0.10, b) - npf.npv(0.10, c))
+    assert res.evaluation.pv_costs == pytest.approx(npf.npv(0.10, c))
+    # Every definition is in the table, with the articles' incremental = simple + 1.
+    defs = dict(zip(res.definitions["definition"], res.definitions["value"], strict=True))
+    assert defs["Incremental ROI (articles)"] == pytest.approx(defs["Simple ROI (articles)"] + 1)
+    assert defs["Simple ROI (articles)"] == pytest.approx((b.sum() - c.sum()) / c.sum())
+    assert defs["Nucleus annual ROI"] == pytest.approx(b.sum() / 3 / c[0])
+    # The revenue-as-gain view overstates the return: revenue is not profit.
+    assert defs["Simple ROI, revenue counted as gain"] > defs["Simple ROI (articles)"]
+
+
+def test_vectorised_model_equals_the_scalar_model(case, inputs):
+    fn = model.case_model(case, inputs=inputs)
+    margins = np.array([0.25, 0.32, 0.40])
+    out = fn({"gross_margin": margins})
+    for i, m in enumerate(margins):
+        one = model.evaluate_case(case, {"gross_margin": m}, inputs=inputs).evaluation
+        assert out["npv"][i] == pytest.approx(one.npv)
+        assert out["roi"][i] == pytest.approx(one.roi)
+        assert out["payback_months"][i] == pytest.approx(one.payback_months)
+
+
+def test_unknown_parameter_refused(case, inputs):
+    with pytest.raises(CaseError, match="unknown model parameter"):
+        model.evaluate_case(case, {"gross_marign": 0.3}, inputs=inputs)
+
+
+def test_scenarios_apply_their_overrides(case, inputs):
+    table = model.evaluate_scenarios(case, inputs).set_index("scenario")
+    assert list(table.index) == ["base", "conservative", "optimistic"]
+    # Conservative: every cost x 1.15 (case.yml), so PV costs = base PV costs x 1.15.
+    assert table.loc["conservative", "pv_costs"] == pytest.approx(
+        table.loc["base", "pv_costs"] * 1.15
+    )
+    # Optimistic: cost risk 5% instead of 10% -> PV costs x 1.05 / 1.10.
+    assert table.loc["optimistic", "pv_costs"] == pytest.approx(
+        table.loc["base", "pv_costs"] * 1.05 / 1.10
+    )
+    assert (
+        table.loc["conservative", "npv"] < table.loc["base", "npv"] < table.loc["optimistic", "npv"]
+    )
+
+
+def test_roi_to_date_by_hand(case, inputs):
+    res = model.evaluate_case(case, inputs=inputs)
+    t = model.roi_to_date(case, res)
+    assert list(t["quarter"])[:2] == ["2024Q1", "2024Q2"] and list(t["months"])[-1] == 18
+    # First quarter: cost = every ledger amount dated before go-live plus Jan-Mar 2024,
+    # x 1.1 risk; benefit = 3 months of the counted annual benefit x 0.9.
+    monthly = inputs.schedule.monthly.sum(axis=1)
+    q1_cost = monthly[monthly.index <= case.go_live + 2].sum() * 1.1
+    q1_benefit = res.annual_benefit / 12 * 3 * 0.9
+    assert t["cumulative_cost"].iloc[0] == pytest.approx(q1_cost)
+    assert t["roi_to_date"].iloc[0] == pytest.approx((q1_benefit - q1_cost) / q1_cost)
+
+
+def test_uncertain_specs_carry_the_measurement_interval(case, inputs, comparison):
+    specs = model.uncertain_specs(case, inputs)
+    cf = comparison[comparison["method"] == "counterfactual"].set_index("kpi")
+    rev = specs["revenue_change"]
+    # 95% interval half-width h -> 90% half-width h x 1.6449 / 1.9600.
+    half95 = (cf.loc["revenue", "high"] - cf.loc["revenue", "low"]) / 2
+    assert rev.kind == "normal"
+    assert rev.high - rev.likely == pytest.approx(half95 * 1.644854 / 1.959964, rel=1e-5)
+    # Not-counted changes carry no uncertainty into the money.
+    assert "opex_change" not in specs and "customer_annual_margin" not in specs
+
+
+def test_projection_case_is_labelled_projected(tmp_path):
+    folder = tmp_path / "proj"
+    shutil.copytree(Path(model.__file__).parent / "templates" / "case", folder)
+    cfg = yaml.safe_load((folder / "case.yml").read_text(encoding="utf-8"))
+    cfg["kind"] = "projection"
+    cfg.pop("after")
+    cfg["expected_changes"] = {"revenue": {"low": 0.02, "likely": 0.05, "high": 0.10}}
+    (folder / "case.yml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    # Before purchase there is only baseline data: keep the 2023 rows.
+    kpis = (folder / "kpis.csv").read_text(encoding="utf-8").splitlines()
+    kept = [kpis[0]] + [line for line in kpis[1:] if line < "2024"]
+    (folder / "kpis.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    case = load_case(folder)
+    res = model.evaluate_case(case)
+    rev = _line(res.lines, "Revenue uplift (margin")
+    assert rev.is_projected and rev.counted
+    # 5% of the baseline monthly revenue (kpis.csv mean, by csv) x 12 x margin 0.30 x
+    # attribution 0.5.
+    with open(folder / "kpis.csv", newline="", encoding="utf-8") as fh:
+        revenue = [float(r["revenue"]) for r in csv.DictReader(fh)]
+    assert float(rev.annual_value) == pytest.approx(0.05 * mean(revenue) * 12 * 0.30 * 0.5)
+    # A linear 3-month ramp loses 1.5 months of benefit in year 1: 10.5 / 12.
+    assert res.evaluation.benefits[1] == pytest.approx(res.evaluation.benefits[2] * 10.5 / 12)

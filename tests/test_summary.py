@@ -1,0 +1,113 @@
+"""The machine-readable summary: documented, stable keys; reproducible numbers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy_financial as npf
+import pytest
+
+from roi_kit import summary
+from roi_kit.case import load_case
+
+from .test_cli import ROI_KIT
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_case"
+
+
+@pytest.fixture(scope="module")
+def study():
+    return summary.run_study(load_case(SAMPLE), n=5_000, seed=7)
+
+
+def test_json_keys_are_exactly_the_documented_ones(study):
+    data = json.loads(summary.summary_json(study))
+    assert list(data) == list(summary.JSON_KEYS)
+    assert data["schema"] == "roi-kit-summary/1"
+    assert set(data["roi"]) == {
+        "simple",
+        "percent",
+        "incremental",
+        "tei",
+        "nucleus",
+        "revenue_view",
+    }
+    assert set(data["monte_carlo"]) == {
+        "n",
+        "seed",
+        "npv_p5",
+        "npv_p50",
+        "npv_p95",
+        "roi_p5",
+        "roi_p50",
+        "roi_p95",
+        "prob_roi_positive",
+        "prob_payback_within_horizon",
+    }
+    row = data["comparison"][0]
+    assert set(row) == {
+        "kpi",
+        "method",
+        "change",
+        "low",
+        "high",
+        "excludes_zero",
+        "improvement",
+        "reading",
+    }
+
+
+def test_headline_numbers_are_consistent(study):
+    data = summary.case_summary(study)
+    ev = study.result.evaluation
+    # NPV recomputed from the risk-adjusted net flows with numpy-financial at 10%.
+    assert data["npv"] == pytest.approx(npf.npv(0.10, ev.net))
+    assert data["npv"] == pytest.approx(data["pv_benefits"] - data["pv_costs"])
+    assert data["roi"]["percent"] == pytest.approx(data["roi"]["simple"] * 100)
+    assert data["roi"]["incremental"] == pytest.approx(data["roi"]["simple"] + 1)
+    # TCO = the sum of the per-category totals.
+    assert data["tco"] == pytest.approx(sum(c["total"] for c in data["cost_lines"]))
+    # The intangible score of the sample, by hand from case.yml:
+    # (4x1 + 4x1 + 3x0.8 + 3x0.8 + 4x1) / (1 + 1 + 0.8 + 0.8 + 1) = 16.8 / 4.6 = 3.652.
+    assert data["intangibles"]["weighted_score"] == pytest.approx(16.8 / 4.6)
+    mc = data["monte_carlo"]
+    assert mc["roi_p5"] <= mc["roi_p50"] <= mc["roi_p95"]
+    assert 0.0 <= mc["prob_roi_positive"] <= 1.0
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers(study):
+    again = summary.run_study(load_case(SAMPLE), n=5_000, seed=7)
+    other = summary.run_study(load_case(SAMPLE), n=5_000, seed=8)
+    a, b, c = (summary.case_summary(s)["monte_carlo"] for s in (study, again, other))
+    assert a == b
+    assert a["npv_p50"] != c["npv_p50"]
+
+
+def test_cli_summary_json_parses():
+    res = subprocess.run(
+        [ROI_KIT, "summary", str(SAMPLE), "--json", "--draws", "2000"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["case"]["name"] == "Northwind Supplies - CRM review"
+    assert data["case"]["currency"] == "EUR"
+
+
+def test_cli_new_then_validate(tmp_path):
+    target = tmp_path / "my_case"
+    res = subprocess.run([ROI_KIT, "new", str(target)], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert (target / "case.yml").exists()
+    res = subprocess.run(
+        [ROI_KIT, "validate", str(target)], capture_output=True, text=True, timeout=120
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "quality score" in res.stdout.lower()
+    # A second `new` into the same, now non-empty, folder is refused with a clear line.
+    res = subprocess.run([ROI_KIT, "new", str(target)], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and "Traceback" not in res.stderr
