@@ -46,6 +46,9 @@ test: lint ## lint, unit/property/CLI tests, and every notebook under nbval
 lab: $(RUNTIME_STAMP) ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks
 
+app: $(RUNTIME_STAMP) ## serve the ROI notebook as a live app (Voila, sliders live, code hidden) on localhost:8866
+	$(BIN)/voila notebooks/07_roi.ipynb --no-browser --Voila.ip=127.0.0.1 --port=8866
+
 bench: $(DEV_STAMP) ## run the benchmarks (prints times and ratios)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 

@@ -101,7 +101,8 @@ def _export_html(nb_path: Path, *, with_code: bool) -> str:
     return body
 
 
-def _index_html(title: str, pages: Sequence[tuple[str, str]]) -> str:
+def _index_html(title: str, pages: Sequence[tuple[str, str]], headline: str = "") -> str:
+    """The report's front page. ``headline`` is trusted HTML built with escaped values."""
     items = "\n".join(
         f'    <li><a href="{html.escape(href)}">{html.escape(name)}</a></li>'
         for name, href in pages
@@ -115,11 +116,14 @@ def _index_html(title: str, pages: Sequence[tuple[str, str]]) -> str:
  body {{ font-family: system-ui, sans-serif; max-width: 50em; margin: 2em auto; color: #222; }}
  h1 {{ color: #1f4e79; }}
  li {{ margin: 0.4em 0; }}
+ h2 {{ color: #1f4e79; font-size: 1.2em; margin-top: 1.5em; }}
 </style>
 </head>
 <body>
 <h1>{html.escape(title)}</h1>
 <p>Report built on {date.today().isoformat()} by crm-roi-kit. Each page opens offline.</p>
+{headline}
+<h2>The study, step by step</h2>
 <ol>
 {items}
 </ol>
@@ -200,7 +204,10 @@ def build_report(
                 _export_html(executed, with_code=with_code), encoding="utf-8"
             )
             pages.append((name, html_name))
-        (staging / "index.html").write_text(_index_html(title, pages), encoding="utf-8")
+        headline = _headline(params) if "case_path" in params else ""
+        if headline and title == "CRM ROI study":
+            title = _case_name(params["case_path"])
+        (staging / "index.html").write_text(_index_html(title, pages, headline), encoding="utf-8")
         _swap_into_place(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -212,6 +219,27 @@ def build_report(
         index=out_dir / "index.html",
         pages=tuple((name, out_dir / href) for name, href in pages),
     )
+
+
+def _case_name(case_path: str) -> str:
+    from roi_kit.case import load_case
+
+    return load_case(case_path).name
+
+
+def _headline(params: Mapping[str, Any]) -> str:
+    """The headline figures of the case for the front page, computed the way the summary
+    notebook computes them (same method, draws and seed, so the numbers agree)."""
+    from roi_kit import summary
+    from roi_kit.case import load_case
+
+    study = summary.run_study(
+        load_case(params["case_path"]),
+        n=int(params.get("n_draws", 100_000)),
+        seed=int(params.get("seed", 0)),
+        method=str(params.get("method", "counterfactual")),
+    )
+    return summary.headline_html(study)
 
 
 def _swap_into_place(staging: Path, out_dir: Path) -> None:

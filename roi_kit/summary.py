@@ -34,6 +34,8 @@ __all__ = [
     "tornado_table",
     "roi_to_date_table",
     "assumptions_table",
+    "verdict",
+    "headline_html",
 ]
 
 SCHEMA = "roi-kit-summary/1"
@@ -357,3 +359,65 @@ def assumptions_table(study: Study) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def verdict(study: Study) -> list[str]:
+    """The answer in plain sentences, honest about uncertainty.
+
+    Returns
+    -------
+    list of str
+        Sentences in reading order (plain text; escape before putting into HTML).
+    """
+    case, ev, mc = study.case, study.result.evaluation, study.monte_carlo
+    cur = case.currency
+    kind = "projected" if study.inputs.projected else "measured"
+    years = case.horizon_years
+    worth = "pays for itself" if ev.npv > 0 else "does not pay for itself"
+    rate = fmt.percent(case.discount_rate, decimals=0)
+    out = [
+        f"On the {kind} benefits and the full cost of ownership, the CRM {worth} over "
+        f"{years} years: NPV {fmt.money(ev.npv, cur)} at a {rate} discount rate, "
+        f"TEI ROI {fmt.percent(ev.roi)} (risk-adjusted), payback "
+        f"{fmt.months(ev.payback_months)}.",
+        f"How sure: over {mc.n:,} Monte Carlo draws the ROI is between "
+        f"{fmt.percent(mc.roi_p5)} and {fmt.percent(mc.roi_p95)} (90% interval); "
+        f"P(ROI > 0) = {fmt.percent(mc.prob_roi_positive, decimals=0)}.",
+    ]
+    if mc.roi_p5 <= 0 <= mc.roi_p95:
+        out.append("The 90% interval includes zero: a loss is possible on these assumptions.")
+    if len(study.tornado):
+        top = study.tornado.iloc[0]
+        out.append(
+            f"The answer hinges most on {model.PARAM_LABELS.get(top.assumption, top.assumption)}."
+        )
+    counted = [ln.name for ln in study.result.lines if ln.counted]
+    out.append(f"Counted benefits: {', '.join(counted) if counted else 'none'}.")
+    return out
+
+
+def headline_html(study: Study) -> str:
+    """The verdict and the key figures as a small HTML block (every value escaped)."""
+    import html
+
+    ev, cur = study.result.evaluation, study.case.currency
+    figures = [
+        ("NPV", fmt.money(ev.npv, cur)),
+        ("TEI ROI", fmt.percent(ev.roi)),
+        ("IRR", fmt.percent(ev.irr) if ev.irr is not None else "none"),
+        ("Payback", fmt.months(ev.payback_months)),
+        ("P(ROI > 0)", fmt.percent(study.monte_carlo.prob_roi_positive, decimals=0)),
+    ]
+    cells = "".join(
+        f'<div class="kpi"><div class="label">{html.escape(k)}</div>'
+        f'<div class="value">{html.escape(v)}</div></div>'
+        for k, v in figures
+    )
+    sentences = "".join(f"<p>{html.escape(t)}</p>" for t in verdict(study))
+    return (
+        "<style>.roi-kpis{display:flex;gap:1.2em;flex-wrap:wrap;margin:0.6em 0}"
+        ".roi-kpis .kpi{border:1px solid #ccd;border-radius:6px;padding:0.5em 0.9em}"
+        ".roi-kpis .label{font-size:0.85em;color:#555}"
+        ".roi-kpis .value{font-size:1.35em;font-weight:600;color:#1f4e79}</style>"
+        f'<div class="roi-kpis">{cells}</div>{sentences}'
+    )
