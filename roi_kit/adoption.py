@@ -1,0 +1,386 @@
+"""Rollout and adoption: how many of the paid seats are really used, and does use pay off.
+
+The source articles name employee adoption ("how employees use and accept the CRM") as the
+first factor of CRM ROI and tell the reader to train the team and monitor usage. A CRM that
+sits unused cannot change a KPI, so before crediting (or blaming) the CRM for a KPI change,
+this module answers three questions from ``adoption.csv``:
+
+- :func:`adoption_table` / :func:`adoption_summary` - what share of licensed seats were active
+  each month, how long it took to reach a level, how much of the team was trained;
+- :func:`adoption_warning` - a plain warning when adoption is too low to expect the benefit;
+- :func:`uplift_vs_adoption` - whether the months with more active users are the months with
+  a larger KPI gap against the counterfactual (a dose-response check: if the CRM causes the
+  change, the gap should grow with use).
+
+Adoption rate = ``active_users / licensed_users`` (fraction 0-1); training coverage =
+``trained_users / licensed_users`` (``trained_users`` is cumulative).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from roi_kit.errors import RoiKitError
+
+if TYPE_CHECKING:
+    from roi_kit.case import Case
+
+__all__ = [
+    "AdoptionError",
+    "AdoptionSummary",
+    "AdoptionUplift",
+    "DEFAULT_WARNING_THRESHOLD",
+    "DEFAULT_TARGET_RATE",
+    "adoption_table",
+    "adoption_summary",
+    "adoption_warning",
+    "kpi_series",
+    "uplift_vs_adoption",
+]
+
+#: Adoption rate (fraction) below which the benefit should not be expected. Why 0.6: with
+#: fewer than six in ten seats in use, most of the team still works outside the CRM, so
+#: pipeline data and shared customer history - the mechanisms of the benefit - are partial.
+DEFAULT_WARNING_THRESHOLD = 0.6
+
+#: Adoption rate (fraction) a rollout is usually judged "reached" at.
+DEFAULT_TARGET_RATE = 0.8
+
+
+class AdoptionError(RoiKitError, ValueError):
+    """The case has no usable adoption data for the question asked."""
+
+
+@dataclass(frozen=True)
+class AdoptionSummary:
+    """Adoption of the CRM over the measured months.
+
+    Attributes
+    ----------
+    first_month, last_month : pandas.Period
+        First and last month of ``adoption.csv``.
+    period : tuple of pandas.Period
+        Months the mean rate is taken over (the after period of a review, else every month).
+    mean_rate : float, fraction
+        Mean adoption rate over ``period``: sum of active users / sum of licensed seats
+        (a seat-month weighted mean, equal to the plain mean when seats are constant).
+    last_rate : float, fraction
+        Adoption rate in the last month.
+    threshold : float, fraction
+        The level ``first_month_at_threshold`` refers to.
+    first_month_at_threshold : pandas.Period or None
+        First month whose adoption rate reached ``threshold``; None if never.
+    months_to_threshold : int or None
+        Months from go-live to ``first_month_at_threshold`` (0 = reached in the go-live
+        month); None if never reached.
+    training_coverage : float or None, fraction
+        Trained users / licensed seats in the last month; None without ``trained_users``.
+    months_below_warning : int
+        Months in ``period`` whose rate is below :data:`DEFAULT_WARNING_THRESHOLD`.
+    licensed_last, active_last : float, users
+        Seats and active users in the last month.
+    """
+
+    first_month: pd.Period
+    last_month: pd.Period
+    period: tuple[pd.Period, pd.Period]
+    mean_rate: float
+    last_rate: float
+    threshold: float
+    first_month_at_threshold: pd.Period | None
+    months_to_threshold: int | None
+    training_coverage: float | None
+    months_below_warning: int
+    licensed_last: float
+    active_last: float
+
+
+@dataclass(frozen=True, eq=False)
+class AdoptionUplift:
+    """A KPI's monthly gap against the counterfactual, set beside that month's adoption.
+
+    Attributes
+    ----------
+    kpi : str
+        KPI column name.
+    method : {"counterfactual", "did"}
+        How the monthly gap was measured (see :func:`uplift_vs_adoption`).
+    table : pandas.DataFrame
+        One row per after month: ``month``, ``adoption_rate`` (fraction), ``gap`` (KPI units).
+    slope : float
+        Fitted gap per unit of adoption rate (KPI units): the gap the line predicts at full
+        adoption minus the gap at none.
+    slope_low, slope_high : float
+        95% interval of ``slope`` (independent-months OLS; indicative only).
+    intercept : float
+        Fitted gap at zero adoption (KPI units); near zero when nothing else moved.
+    correlation : float
+        Pearson correlation of gap and adoption rate.
+    """
+
+    kpi: str
+    method: str
+    table: pd.DataFrame
+    slope: float
+    slope_low: float
+    slope_high: float
+    intercept: float
+    correlation: float
+
+
+def _require(case: Case) -> pd.DataFrame:
+    if case.adoption is None or len(case.adoption) == 0:
+        raise AdoptionError(
+            f"case {case.name!r} has no adoption table; add adoption.csv (month, "
+            "licensed_users, active_users[, trained_users]) to the case folder"
+        )
+    return case.adoption
+
+
+def adoption_table(case: Case) -> pd.DataFrame:
+    """Monthly adoption with rates.
+
+    Parameters
+    ----------
+    case : roi_kit.case.Case
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``month`` (Period[M]), ``licensed_users``, ``active_users``, ``trained_users`` (NaN
+        when absent), ``adoption_rate`` and ``training_coverage`` (fractions; NaN for a month
+        with no seats), sorted by month, index 0..n-1.
+
+    Raises
+    ------
+    AdoptionError
+        The case has no adoption table.
+    """
+    raw = _require(case)
+    out = pd.DataFrame({"month": pd.PeriodIndex(raw["month"], freq="M")})
+    for column in ("licensed_users", "active_users", "trained_users"):
+        values = raw[column] if column in raw.columns else np.nan
+        out[column] = pd.to_numeric(pd.Series(values, index=raw.index), errors="coerce").values
+    seats = out["licensed_users"].where(out["licensed_users"] > 0)
+    out["adoption_rate"] = out["active_users"] / seats
+    out["training_coverage"] = out["trained_users"] / seats
+    return out.sort_values("month").reset_index(drop=True)
+
+
+def adoption_summary(case: Case, *, threshold: float = DEFAULT_TARGET_RATE) -> AdoptionSummary:
+    """Mean and last adoption rate, months to reach ``threshold``, training coverage.
+
+    Parameters
+    ----------
+    case : roi_kit.case.Case
+    threshold : float, fraction (0, 1]
+        The adoption rate whose first month is reported (default 0.8).
+
+    Returns
+    -------
+    AdoptionSummary
+
+    Raises
+    ------
+    AdoptionError
+        No adoption table, no seats in the period, or ``threshold`` outside (0, 1].
+
+    Examples
+    --------
+    Sample case: 743 active user-months over 18 x 60 seat-months, a mean of 68.8%.
+    """
+    if not (isinstance(threshold, int | float) and 0 < float(threshold) <= 1):
+        raise AdoptionError(f"threshold must be a fraction in (0, 1] (found {threshold!r})")
+    table = adoption_table(case)
+    first, last = table["month"].iloc[0], table["month"].iloc[-1]
+    start, end = case.after if case.after is not None else (first, last)
+    inside = table[(table["month"] >= start) & (table["month"] <= end)]
+    seats = float(inside["licensed_users"].sum())
+    if inside.empty or not seats > 0:
+        raise AdoptionError(f"no licensed seats in adoption.csv between {start} and {end}")
+    # Seat-month weighting: a month with twice the seats counts twice, as its cost does.
+    mean_rate = float(inside["active_users"].sum()) / seats
+    reached = table[table["adoption_rate"] >= threshold]
+    first_hit = reached["month"].iloc[0] if len(reached) else None
+    months_to = None if first_hit is None else int((first_hit - case.go_live).n)
+    coverage = table["training_coverage"].iloc[-1]
+    below = int((inside["adoption_rate"] < DEFAULT_WARNING_THRESHOLD).sum())
+    return AdoptionSummary(
+        first_month=first,
+        last_month=last,
+        period=(start, end),
+        mean_rate=mean_rate,
+        last_rate=float(table["adoption_rate"].iloc[-1]),
+        threshold=float(threshold),
+        first_month_at_threshold=first_hit,
+        months_to_threshold=months_to,
+        training_coverage=None if pd.isna(coverage) else float(coverage),
+        months_below_warning=below,
+        licensed_last=float(table["licensed_users"].iloc[-1]),
+        active_last=float(table["active_users"].iloc[-1]),
+    )
+
+
+def adoption_warning(
+    summary: AdoptionSummary, threshold: float = DEFAULT_WARNING_THRESHOLD
+) -> str | None:
+    """A warning when adoption is too low to expect the CRM's benefit, else None.
+
+    Parameters
+    ----------
+    summary : AdoptionSummary
+    threshold : float, fraction
+        Adoption rate below which the benefit should not be expected (default 0.6).
+
+    Returns
+    -------
+    str or None
+        The reason(s) in words: mean or latest adoption rate below ``threshold``, or
+        training coverage below it. None when adoption is at or above the threshold.
+    """
+    if not (isinstance(threshold, int | float) and 0 < float(threshold) <= 1):
+        raise AdoptionError(f"threshold must be a fraction in (0, 1] (found {threshold!r})")
+    reasons = []
+    start, end = summary.period
+    if summary.mean_rate < threshold:
+        reasons.append(
+            f"on average only {summary.mean_rate:.0%} of licensed seats were active "
+            f"({start} to {end}), below {threshold:.0%}"
+        )
+    if summary.last_rate < threshold:
+        reasons.append(
+            f"in the latest month ({summary.last_month}) only {summary.last_rate:.0%} of seats "
+            f"were active ({summary.active_last:,.0f} of {summary.licensed_last:,.0f})"
+        )
+    if summary.training_coverage is not None and summary.training_coverage < threshold:
+        reasons.append(f"only {summary.training_coverage:.0%} of licensed users are trained")
+    if not reasons:
+        return None
+    return (
+        "Adoption is too low to expect the CRM's full benefit: "
+        + "; ".join(reasons)
+        + ". Employee adoption is the first factor of CRM ROI the source articles name: "
+        "a KPI change measured while most of the team works outside the CRM is unlikely to "
+        "be the CRM's doing, and a missing change may only mean the CRM is not yet used."
+    )
+
+
+def kpi_series(case: Case, kpi: str, group: str = "treated") -> pd.Series:
+    """One KPI of a case as a monthly series (the treated or control group's).
+
+    Parameters
+    ----------
+    case : roi_kit.case.Case
+    kpi : str
+        KPI column of ``case.kpis``.
+    group : {"treated", "control"}
+        Which group's rows (without groups in the case, every row is "treated").
+
+    Returns
+    -------
+    pandas.Series
+        Indexed by a monthly ``PeriodIndex``; missing values dropped.
+
+    Raises
+    ------
+    AdoptionError
+        Unknown KPI column, or ``group="control"`` on a case without a control group.
+    """
+    if kpi not in case.kpis.columns or kpi == "month":
+        raise AdoptionError(f"{kpi!r} is not a KPI column of case {case.name!r}")
+    rows = case.kpis
+    if case.groups is not None:
+        value = case.groups.treated if group == "treated" else case.groups.control
+        rows = rows[rows[case.groups.column].astype(str) == value]
+    elif group != "treated":
+        raise AdoptionError(f"case {case.name!r} has no control group")
+    series = pd.Series(
+        pd.to_numeric(rows[kpi], errors="coerce").to_numpy(dtype=float),
+        index=pd.PeriodIndex(rows["month"], freq="M"),
+        name=kpi,
+    ).sort_index()
+    return series[np.isfinite(series.to_numpy())]
+
+
+def uplift_vs_adoption(case: Case, kpi: str, *, method: str = "counterfactual") -> AdoptionUplift:
+    """Each after month's KPI gap against "no CRM", beside that month's adoption rate.
+
+    If the CRM causes the change, months with more active users should show a larger gap
+    (a dose-response pattern), and the fitted line should pass near zero at zero adoption.
+    The gap is measured two ways:
+
+    - ``"counterfactual"``: actual minus the trend-and-season projection of
+      :func:`roi_kit.compare.counterfactual` fitted on the baseline;
+    - ``"did"``: (treated - control) that month minus the mean baseline (treated - control)
+      gap (needs a control group).
+
+    Parameters
+    ----------
+    case : roi_kit.case.Case
+        A review case with an adoption table.
+    kpi : str
+        KPI column.
+    method : {"counterfactual", "did"}
+
+    Returns
+    -------
+    AdoptionUplift
+        The slope's interval treats months as independent, so read it as indicative: the
+        months are few and autocorrelated.
+
+    Raises
+    ------
+    AdoptionError
+        No adoption table or after period, fewer than 3 after months with both numbers, or
+        ``"did"`` without a control group.
+    """
+    from roi_kit.compare import counterfactual
+
+    if method not in ("counterfactual", "did"):
+        raise AdoptionError(f"method must be 'counterfactual' or 'did' (found {method!r})")
+    if case.after is None:
+        raise AdoptionError("a projection has no after period: there is no uplift to compare")
+    treated = kpi_series(case, kpi)
+    start, end = case.after
+    if method == "counterfactual":
+        result = counterfactual(
+            treated, case.go_live, baseline=case.baseline, after=case.after, kpi=kpi
+        )
+        gap = treated.reindex(result.projected.index) - result.projected
+    else:
+        if case.groups is None:
+            raise AdoptionError("the 'did' gap needs a control group (groups: in case.yml)")
+        diff = (treated - kpi_series(case, kpi, "control")).dropna()
+        b0, b1 = case.baseline
+        base = diff[(diff.index >= b0) & (diff.index <= b1)]
+        gap = diff[(diff.index >= start) & (diff.index <= end)] - float(base.mean())
+    rates = adoption_table(case).set_index("month")["adoption_rate"]
+    table = pd.DataFrame({"adoption_rate": rates.reindex(gap.index), "gap": gap}).dropna()
+    if len(table) < 3:
+        raise AdoptionError(
+            f"only {len(table)} after month(s) have both {kpi} and adoption data; 3 are needed"
+        )
+    x, y = table["adoption_rate"].to_numpy(), table["gap"].to_numpy()
+    if np.ptp(x) == 0:
+        raise AdoptionError("adoption did not vary over the after months: no slope to fit")
+    fit = sm.OLS(y, sm.add_constant(x)).fit()
+    tq = float(stats.t.ppf(0.975, fit.df_resid)) if fit.df_resid > 0 else math.nan
+    slope, se = float(fit.params[1]), float(fit.bse[1])
+    table = table.rename_axis("month").reset_index()
+    return AdoptionUplift(
+        kpi=kpi,
+        method=method,
+        table=table,
+        slope=slope,
+        slope_low=slope - tq * se,
+        slope_high=slope + tq * se,
+        intercept=float(fit.params[0]),
+        correlation=float(np.corrcoef(x, y)[0, 1]),
+    )
