@@ -30,7 +30,7 @@ level) and labels every line "projected".
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -254,6 +254,7 @@ class Inputs:
     ramp_year1: float
     projected: bool
     currency: str
+    assumption_sources: dict[str, str] = field(default_factory=dict)
 
 
 def model_inputs(
@@ -296,6 +297,7 @@ def model_inputs(
         ramp_year1=ramp_year1,
         projected=projected,
         currency=case.currency,
+        assumption_sources={k: a.source for k, a in case.assumptions.items()},
     )
 
 
@@ -416,6 +418,7 @@ def benefit_lines(inputs: Inputs, params: Mapping[str, Any]) -> list[bn.BenefitL
                 sources={"users": "measured"},
             )
         )
+    lines = [_label_sources(ln, inputs.assumption_sources) for ln in lines]
     if inputs.projected:
         # Before purchase nothing is measured: every input of every line is a projection,
         # and every line says so.
@@ -423,17 +426,36 @@ def benefit_lines(inputs: Inputs, params: Mapping[str, Any]) -> list[bn.BenefitL
     return lines
 
 
-def _as_projected(line: bn.BenefitLine) -> bn.BenefitLine:
-    from dataclasses import replace
+#: Benefit-function input name -> the case.yml assumption it comes from.
+_INPUT_ASSUMPTION = {
+    "gross_margin": "gross_margin",
+    "attribution": "attribution_share",
+    "recapture_factor": "recapture_factor",
+    "loaded_hourly_rate": "loaded_hourly_rate",
+    "hours_saved_per_user_week": "hours_saved_per_user_week",
+    "cost_of_capital": "cost_of_capital",
+    "annual_margin_per_customer": "customer_annual_margin",
+}
 
+
+def _label_sources(line: bn.BenefitLine, sources: Mapping[str, str]) -> bn.BenefitLine:
+    """Tag each assumption input with the source case.yml gives it (assumed, benchmark...)."""
+    inputs = tuple(
+        replace(i, source=sources[_INPUT_ASSUMPTION[i.name]])
+        if i.name in _INPUT_ASSUMPTION and _INPUT_ASSUMPTION[i.name] in sources
+        else i
+        for i in line.inputs
+    )
+    return replace(line, inputs=inputs)
+
+
+def _as_projected(line: bn.BenefitLine) -> bn.BenefitLine:
     inputs = tuple(replace(i, source="projected") for i in line.inputs)
     note = line.note if line.note.startswith("projected") else f"projected: {line.note}"
     return replace(line, inputs=inputs, note=note)
 
 
 def _with_note(line: bn.BenefitLine, note: str) -> bn.BenefitLine:
-    from dataclasses import replace
-
     return replace(line, note=note)
 
 
@@ -577,7 +599,9 @@ def _definitions(
             )
         )
     if revenue_view is not None:
-        revenue_total = float(np.mean(revenue_view.annual_value)) * (len(ev.benefits) - 1)
+        # On the same basis as the counted benefits: year-1 ramp and risk adjustment.
+        shape = ev.benefits.sum() / annual if annual else (len(ev.benefits) - 1)
+        revenue_total = float(np.mean(revenue_view.annual_value)) * shape
         rows.append(
             (
                 "Simple ROI, revenue counted as gain",
@@ -695,8 +719,6 @@ def scenario_inputs(case: Case, inputs: Inputs, name: str) -> tuple[Inputs, dict
     (Inputs, dict)
         Inputs with the scenario's costs and changes, and the parameter overrides.
     """
-    from dataclasses import replace
-
     if name not in case.scenarios:
         raise CaseError(f"no scenario {name!r} in the case; scenarios: {sorted(case.scenarios)}")
     body = case.scenarios[name]
