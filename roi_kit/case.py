@@ -53,6 +53,7 @@ __all__ = [
     "kpi_columns",
     "kpi_direction",
     "assumption_value",
+    "crm_mapping",
 ]
 
 # --------------------------------------------------------------------------------------
@@ -230,6 +231,7 @@ _TOP_KEYS = (
     "risk",
     "scenarios",
     "intangibles",
+    "crm_export",
 )
 _REQUIRED_TOP = ("kind", "currency", "go_live", "baseline")
 _PERIOD_KEYS = ("start", "end")
@@ -242,6 +244,8 @@ _ASSUMPTION_KEYS = ("low", "likely", "high", "distribution", "source", "note")
 _RISK_KEYS = ("benefits", "costs")
 _SCENARIO_KEYS = ("description", "assumptions", "expected_changes", "risk", "costs")
 _INTANGIBLE_KEYS = ("name", "score", "weight", "evidence")
+_CRM_EXPORT_KEYS = ("name", "columns", "stages", "date_order")
+_CRM_OUTCOMES = ("won", "lost", "open")
 
 _ADOPTION_SPEC = {
     "month": "month",
@@ -444,6 +448,7 @@ class Case:
     adoption: pd.DataFrame | None
     config: Mapping[str, Any]
     files: Mapping[str, Path]
+    crm_export: Mapping[str, Any] | None = None
 
 
 # --------------------------------------------------------------------------------------
@@ -715,6 +720,7 @@ def _parse_config(raw: object, default_name: str) -> dict[str, Any]:
     out["risk_costs"] = risk.get("costs", 0.0)
     out["scenarios"] = _parse_scenarios(config.get("scenarios"), custom)
     out["intangibles"] = _parse_intangibles(config.get("intangibles"))
+    out["crm_export"] = _parse_crm_export(config.get("crm_export"))
 
     if out["kind"] == "review":
         if after is None:
@@ -898,6 +904,63 @@ def _parse_scenarios(value: object, custom: tuple[Kpi, ...]) -> dict[str, dict[s
             parsed["costs"] = MappingProxyType(factors)
         scenarios[str(name)] = parsed
     return scenarios
+
+
+def _parse_crm_export(value: object) -> dict[str, Any] | None:
+    """The custom column and stage mapping for ``roi-kit import-crm`` (optional)."""
+    if value is None:
+        return None
+    where = "crm_export"
+    mapping = _mapping(value, where)
+    _check_keys(mapping, _CRM_EXPORT_KEYS, where)
+    out: dict[str, Any] = {}
+    if "name" in mapping:
+        out["name"] = str(mapping["name"])
+    if "columns" in mapping:
+        columns = _mapping(mapping["columns"], f"{where}.columns")
+        out["columns"] = {str(k): str(v) for k, v in columns.items()}
+    if "stages" in mapping:
+        stages = _mapping(mapping["stages"], f"{where}.stages")
+        for stage, outcome in stages.items():
+            if str(outcome).lower() not in _CRM_OUTCOMES:
+                raise CaseError(
+                    f"{where}.stages.{stage}: map each stage to won, lost or open "
+                    f"(found {outcome!r})"
+                )
+        out["stages"] = {str(k): str(v).lower() for k, v in stages.items()}
+    if "date_order" in mapping:
+        out["date_order"] = _choice(
+            mapping["date_order"], ("auto", "MDY", "DMY"), f"{where}.date_order"
+        )
+    return out
+
+
+def crm_mapping(path: str | Path) -> dict[str, Any] | None:
+    """The ``crm_export`` mapping of a case (folder or case.yml), without loading tables.
+
+    ``roi-kit import-crm --case CASE`` uses it before the case's kpis.csv exists.
+
+    Parameters
+    ----------
+    path : str or Path
+        A case folder or its ``case.yml``.
+
+    Returns
+    -------
+    dict or None
+        ``{"columns": {...}, "stages": {...}, "date_order": ..., "name": ...}``, or None
+        when the case declares no custom mapping.
+    """
+    yml = Path(path)
+    if yml.is_dir():
+        yml = yml / "case.yml"
+    if not yml.is_file():
+        raise CaseError(f"{yml}: no case.yml there; give a case folder or its case.yml")
+    raw = _read_yaml(yml)
+    try:
+        return _parse_crm_export(_mapping(raw, "case.yml").get("crm_export"))
+    except CaseError as exc:
+        raise CaseError(f"{yml}: {exc}") from None
 
 
 def _parse_intangibles(value: object) -> tuple[Intangible, ...]:
@@ -1341,6 +1404,7 @@ def load_case(path: str | Path) -> Case:
         adoption=adoption,
         config=_freeze(raw),  # type: ignore[arg-type]
         files=MappingProxyType(files),
+        crm_export=parsed["crm_export"],
     )
 
 

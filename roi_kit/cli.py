@@ -65,9 +65,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_import_crm(args: argparse.Namespace) -> int:
+    from roi_kit.case import crm_mapping
     from roi_kit.crm_export import import_crm_command
 
-    return import_crm_command(args.export, args.output, by=args.by)
+    mapping = crm_mapping(args.case) if args.case else None
+    return import_crm_command(args.export, args.output, by=args.by, mapping=mapping)
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
@@ -145,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("export", help="Salesforce, HubSpot or generic opportunity export")
     imp.add_argument("-o", "--output", required=True, help="the kpis.csv to write (new file)")
     imp.add_argument("--by", help="group by this column (owner, team, region)")
+    imp.add_argument(
+        "--case", help="take a custom column/stage mapping from this case's crm_export section"
+    )
     imp.set_defaults(func=_cmd_import_crm)
 
     sam = sub.add_parser("sample", help="regenerate the sample case (deterministic)")

@@ -92,7 +92,9 @@ def cumulative_cash_flow(ev: Evaluation, *, currency: str = "", title: str | Non
     ax.set_xticks(periods[::step], labels[::step])
     _money_axis(ax, currency)
     ax.set_ylabel(f"Cash flow ({currency})" if currency else "Cash flow")
-    ax.set_title(title or "Cumulative net cash flow (risk-adjusted, undiscounted)")
+    adjusted = ev.risk_benefits > 0 or ev.risk_costs > 0
+    basis = "risk-adjusted, undiscounted" if adjusted else "undiscounted"
+    ax.set_title(title or f"Cumulative net cash flow ({basis})")
     ax.legend(loc="lower right", frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return fig
@@ -147,11 +149,11 @@ def tornado(
         )
     ]
     ax.set_yticks(y, labels, fontsize=8)
-    prefix = f"{currency} " if currency else ""
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{prefix}{v:,.0f}"))
+    _money_axis(ax, currency, axis="x")
     ax.set_xlabel(f"{output} ({currency})" if currency else output)
     ax.set_title(
-        f"What {output} hinges on (others at their likely values; base {prefix}{base:,.0f})"
+        f"What {output} hinges on (others at their likely values; base "
+        f"{_money_text(base, currency)})"
     )
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     ax.grid(axis="x", alpha=0.3)

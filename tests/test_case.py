@@ -537,3 +537,25 @@ def test_validate_command_exit_codes(tmp_path, capsys):
     adoption = "month,licensed_users,active_users\n2023-01,10,8\n2023-02,10,12\n"
     assert validate_command(write_case(tmp_path / "odd", adoption=adoption)) == 1
     assert "active_users exceeds licensed_users" in capsys.readouterr().out
+
+
+def test_crm_export_mapping_is_read_and_validated(tmp_path):
+    from roi_kit.case import crm_mapping
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "case.yml").write_text(
+        "crm_export:\n"
+        "  columns: {stage: Phase, created_date: Opened, close_date: Closed, amount: Value}\n"
+        "  stages: {Signed: won, Dropped: LOST, Talking: open}\n",
+        encoding="utf-8",
+    )
+    m = crm_mapping(folder)
+    assert m["columns"]["stage"] == "Phase"
+    assert m["stages"] == {"Signed": "won", "Dropped": "lost", "Talking": "open"}
+    (folder / "case.yml").write_text("crm_export:\n  stages: {Signed: maybe}\n", encoding="utf-8")
+    with pytest.raises(CaseError, match=r"crm_export.stages.Signed: map each stage to won"):
+        crm_mapping(folder)
+    (folder / "case.yml").write_text("crm_export:\n  colums: {}\n", encoding="utf-8")
+    with pytest.raises(CaseError, match="columns"):
+        crm_mapping(folder)

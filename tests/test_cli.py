@@ -52,3 +52,38 @@ def test_param_parsing(text, expected):
 def test_param_without_equals_refused():
     with pytest.raises(SystemExit):
         cli.build_parser().parse_args(["report", "-p", "oops"])
+
+
+def test_import_crm_with_the_case_mapping(tmp_path):
+    # A generic export with its own column and stage names; the mapping comes from
+    # case.yml's crm_export section. Expected by hand: 2024-01 has one won deal of 1,000
+    # (cycle 2024-01-05 -> 2024-01-25 = 20 days) and one lost (01-02 -> 01-20 = 18 days);
+    # win rate 1 / 2 = 0.5; median cycle of the closed deals (20 + 18) / 2 = 19 days.
+    export = tmp_path / "deals.csv"
+    export.write_text(
+        "Ref,Phase,Opened,Closed,Value\n"
+        "1,Signed,2024-01-05,2024-01-25,1000\n"
+        "2,Dropped,2024-01-02,2024-01-20,0\n"
+        "3,Talking,2024-01-10,,\n",
+        encoding="utf-8",
+    )
+    case = tmp_path / "case"
+    case.mkdir()
+    (case / "case.yml").write_text(
+        "crm_export:\n"
+        "  columns: {id: Ref, stage: Phase, created_date: Opened, close_date: Closed,"
+        " amount: Value}\n"
+        "  stages: {Signed: won, Dropped: lost, Talking: open}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "kpis.csv"
+    res = run("import-crm", str(export), "-o", str(out), "--case", str(case))
+    assert res.returncode == 0, res.stdout + res.stderr
+    import csv as _csv
+
+    rows = list(_csv.DictReader(out.open(encoding="utf-8")))
+    jan = next(r for r in rows if r["month"] == "2024-01")
+    assert float(jan["deals_won"]) == 1
+    assert float(jan["revenue"]) == 1000
+    assert float(jan["win_rate"]) == 0.5
+    assert float(jan["sales_cycle_days"]) == 19
