@@ -10,10 +10,13 @@ succeeded, so a failure leaves the previous report intact.
 from __future__ import annotations
 
 import html
+import multiprocessing
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -140,6 +143,7 @@ def build_report(
     title: str = "CRM ROI study",
     with_code: bool = False,
     progress: Callable[[str], None] | None = print,
+    jobs: int | None = None,
 ) -> ReportResult:
     """Execute the step notebooks headless and write the HTML report.
 
@@ -158,6 +162,8 @@ def build_report(
         Show the code cells in the pages.
     progress : callable, optional
         Receives one line per notebook (``print`` by default; None for silence).
+    jobs : int, optional
+        Notebooks executed at once (default: the number of CPU cores).
 
     Returns
     -------
@@ -179,32 +185,29 @@ def build_report(
     work = Path(tempfile.mkdtemp(prefix="roi-kit-run-"))
     pages: list[tuple[str, str]] = []
     try:
-        for i, nb_path in enumerate(nbs, 1):
-            name = notebook_title(nb_path)
-            if progress:
-                progress(f"[{i}/{len(nbs)}] {nb_path.name}: {name}")
-            executed = work / nb_path.name
-            try:
-                papermill.execute_notebook(
-                    str(nb_path),
-                    str(executed),
-                    parameters=_parameters_for(nb_path, params),
-                    kernel_name="python3",
-                    cwd=str(nb_path.parent),
-                    progress_bar=False,
-                    execution_timeout=CELL_TIMEOUT,
-                )
-            except papermill.PapermillExecutionError as exc:
-                raise ReportError(
-                    f"notebook {nb_path.name} failed in cell {exc.exec_count} "
-                    f"({exc.ename}: {exc.evalue}); the previous report was left intact"
-                ) from exc
-            html_name = nb_path.with_suffix(".html").name
-            (staging / html_name).write_text(
-                _export_html(executed, with_code=with_code), encoding="utf-8"
-            )
-            pages.append((name, html_name))
-        headline = _headline(params) if "case_path" in params else ""
+        # Notebooks are independent (each loads the case itself), so they run side by
+        # side, one kernel per worker process; pages keep the notebooks' order.
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(nbs)))
+        # "spawn", not fork: the caller may hold threads (a browser driver, a kernel
+        # client) that a forked child would inherit in an unknown state.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {
+                pool.submit(_run_one, nb_path, work, params, with_code): nb_path for nb_path in nbs
+            }
+            if "case_path" in params:
+                head_future = pool.submit(_headline, params)
+            done = 0
+            for future in as_completed(futures):
+                nb_path = futures[future]
+                name, body, seconds = future.result()  # re-raises a notebook's ReportError
+                done += 1
+                if progress:
+                    progress(f"[{done}/{len(nbs)}] {nb_path.name}: {name} ({seconds:.1f} s)")
+                (staging / nb_path.with_suffix(".html").name).write_text(body, encoding="utf-8")
+            for nb_path in nbs:
+                pages.append((notebook_title(nb_path), nb_path.with_suffix(".html").name))
+            headline = head_future.result() if "case_path" in params else ""
         if headline and title == "CRM ROI study":
             title = _case_name(params["case_path"])
         (staging / "index.html").write_text(_index_html(title, pages, headline), encoding="utf-8")
@@ -240,6 +243,31 @@ def _headline(params: Mapping[str, Any]) -> str:
         method=str(params.get("method", "counterfactual")),
     )
     return summary.headline_html(study)
+
+
+def _run_one(
+    nb_path: Path, work: Path, params: Mapping[str, Any], with_code: bool
+) -> tuple[str, str, float]:
+    """Execute one notebook headless and export it; (title, HTML, seconds)."""
+    t0 = time.perf_counter()
+    executed = work / nb_path.name
+    try:
+        papermill.execute_notebook(
+            str(nb_path),
+            str(executed),
+            parameters=_parameters_for(nb_path, params),
+            kernel_name="python3",
+            cwd=str(nb_path.parent),
+            progress_bar=False,
+            execution_timeout=CELL_TIMEOUT,
+        )
+    except papermill.PapermillExecutionError as exc:
+        raise ReportError(
+            f"notebook {nb_path.name} failed in cell {exc.exec_count} "
+            f"({exc.ename}: {exc.evalue}); the previous report was left intact"
+        ) from None
+    body = _export_html(executed, with_code=with_code)
+    return notebook_title(nb_path), body, time.perf_counter() - t0
 
 
 def _swap_into_place(staging: Path, out_dir: Path) -> None:

@@ -50,6 +50,9 @@ def test_payloads_never_appear_unescaped(hostile_report):
         text = page.read_text(encoding="utf-8")
         assert "window.__pwned = 'script'</script>" not in text, page.name
         assert "<img src=x onerror" not in text, page.name
+        # No warning or error text printed into any page (a cell's stderr output).
+        assert 'data-mime-type="application/vnd.jupyter.stderr"' not in text, page.name
+        assert "Traceback" not in text, page.name
     index = hostile_report.index.read_text(encoding="utf-8")
     # The payloads are there, shown as text (so the checks above are not vacuous).
     assert "Evil &lt;script&gt;" in index
