@@ -1006,7 +1006,9 @@ def _parse_column(
                     )
                 text = value
             out[i] = text
-        return pd.array(out, dtype="str")
+        # pd.Series(...).array keeps None as missing on pandas 2 (pd.array would make
+        # "None" strings) and gives the str dtype on pandas 3.
+        return pd.Series(out, dtype="str").array
     if kind == "month":
         order = date_order
         if order == "auto":

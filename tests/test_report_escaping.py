@@ -38,7 +38,15 @@ def hostile_report(tmp_path_factory):
     costs[1] = '"Licences ' + IMG.replace('"', '""') + '",' + first[1]
     (folder / "costs.csv").write_text("\n".join(costs) + "\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("hostile-report") / "reports"
-    return report.build_report(out, parameters={"case_path": str(folder)}, progress=None)
+    before = _snapshot(folder) | _snapshot(report.NOTEBOOKS_DIR)
+    result = report.build_report(out, parameters={"case_path": str(folder)}, progress=None)
+    # The report never writes into the case folder or into notebooks/.
+    assert _snapshot(folder) | _snapshot(report.NOTEBOOKS_DIR) == before
+    return result
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _pages(result):
