@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from roi_kit import costs as _costs
 from roi_kit import io as kit_io
 from roi_kit.errors import CaseError, DataFileError, RoiKitError
 from roi_kit.intangibles import IntangibleItem
@@ -193,20 +194,10 @@ ASSUMPTIONS: Mapping[str, AssumptionSpec] = MappingProxyType(
 )
 
 #: Cost categories allowed in the ``category`` column of ``costs.csv``.
-COST_CATEGORIES = (
-    "software",
-    "hardware",
-    "implementation",
-    "data_migration",
-    "integration",
-    "training",
-    "support",
-    "subscription",
-    "internal_staff",
-    "other",
-)
-_COST_TYPES = ("one_time", "recurring")
-_COST_FREQUENCIES = ("once", "monthly", "quarterly", "annual")
+# One vocabulary for the cost ledger: the one the cost schedule understands.
+COST_CATEGORIES = _costs.CATEGORIES
+_COST_TYPES = _costs.TYPES
+_COST_FREQUENCIES = _costs.FREQUENCIES
 _DISTRIBUTIONS = ("triangular", "pert", "uniform", "normal", "fixed")
 _SOURCES = ("measured", "assumed", "benchmark")
 _DATE_ORDERS = ("auto", "YMD", "MDY", "DMY")

@@ -23,9 +23,6 @@ References
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -44,13 +41,13 @@ from roi_kit import finance, model
 from roi_kit.case import Case
 from roi_kit.errors import FinanceInputError
 from roi_kit.formatting import money, percent
-from roi_kit.widgets import show_figure
+from roi_kit.widgets import show_figure, show_table
+from roi_kit.widgets import table_html as _html
 
 __all__ = [
     "CATEGORY_COLORS",
     "SLIDER_ASSUMPTIONS",
     "show_table",
-    "label_sources",
     "WaterfallStep",
     "BenefitView",
     "benefit_view",
@@ -108,15 +105,6 @@ SLIDER_ASSUMPTIONS: Mapping[str, tuple[str, float, float, float, str]] = {
 # Benefit-line input names -> the case.yml assumption they come from. model.benefit_lines
 # tags inputs with the benefit functions' default sources (hours saved as "measured",
 # recapture as "benchmark"); the case declares each assumption's real source.
-_INPUT_ASSUMPTION = {
-    "gross_margin": "gross_margin",
-    "attribution": "attribution_share",
-    "recapture_factor": "recapture_factor",
-    "loaded_hourly_rate": "loaded_hourly_rate",
-    "hours_saved_per_user_week": "hours_saved_per_user_week",
-    "cost_of_capital": "cost_of_capital",
-    "annual_margin_per_customer": "customer_annual_margin",
-}
 
 _BLUE = "#1f4e79"
 _GREEN = "#2e7d32"
@@ -146,52 +134,6 @@ def _money_axis(ax, currency: str, axis: Literal["x", "y"] = "y") -> None:
     ax.set_xlabel(f"{currency} per year" if currency else "per year")
 
 
-_NUMBER = re.compile(r"^[+\-−]?(?:[A-Z]{3} )?[0-9][0-9,]*(?:\.[0-9]+)?%?$")
-
-
-def _html(table: pd.DataFrame, *, index: bool = False) -> str:
-    """The table as HTML: text columns left-aligned, number columns right-aligned.
-
-    Notebook and report styles right-align every cell, which makes long text hard to
-    read; a small style block scoped to this table's own class fixes that.
-    """
-    numeric = [
-        k
-        for k, col in enumerate(table.columns)
-        if any(str(v) for v in table[col])
-        and all(_NUMBER.match(str(v)) for v in table[col] if str(v) != "")
-    ]
-    key = "|".join(map(str, table.columns)) + f"|{index}"
-    cls = "mv-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
-    first = 2 if index else 1  # nth-child is 1-based; the index is a leading <th>
-    # "table.dataframe.<cls>" outranks JupyterLab's
-    # ":not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td" (right-aligns every cell).
-    sel = f"table.dataframe.{cls}"
-    rules = [
-        f"{sel} td, {sel} th {{text-align: left; vertical-align: top;}}",
-        *(
-            f"{sel} td:nth-child({k + first}) {{text-align: right; white-space: nowrap;}} "
-            f"{sel} thead th:nth-child({k + first}) {{text-align: right;}}"
-            for k in numeric
-        ),
-    ]
-    # escape=True: cost items and case names are user text and must not become markup.
-    body = table.to_html(index=index, escape=True, border=0, na_rep="", classes=cls)
-    return "<style>" + " ".join(rules) + "</style>\n" + body
-
-
-def show_table(table: pd.DataFrame, *, index: bool = False) -> None:
-    """Display a table as escaped HTML (works in JupyterLab and in a report page).
-
-    Parameters
-    ----------
-    table : DataFrame
-    index : bool
-        Show the index (for tables whose index carries the row labels).
-    """
-    display(HTML(_html(table, index=index)))
-
-
 def _signed(value: float, currency: str) -> str:
     text = money(abs(value), currency)
     return f"+{text}" if value >= 0 else f"−{text}"
@@ -204,35 +146,6 @@ def _mean(value: object) -> float:
 # --------------------------------------------------------------------------------------
 # Benefits (notebook 05)
 # --------------------------------------------------------------------------------------
-
-
-def label_sources(lines: Sequence[bn.BenefitLine], case: Case) -> list[bn.BenefitLine]:
-    """The lines with each assumption input tagged with the source ``case.yml`` gives it.
-
-    Parameters
-    ----------
-    lines : sequence of BenefitLine
-        From :func:`roi_kit.model.benefit_lines`.
-    case : Case
-
-    Returns
-    -------
-    list of BenefitLine
-        Same values; only ``Input.source`` changes, for inputs that are case assumptions
-        (``hours_saved_per_user_week`` declared ``assumed`` is no longer shown as
-        ``measured``). Projected inputs stay ``projected``.
-    """
-    out = []
-    for line in lines:
-        inputs = []
-        for inp in line.inputs:
-            name = _INPUT_ASSUMPTION.get(inp.name)
-            spec = case.assumptions.get(name) if name else None
-            if spec is not None and inp.source != "projected":
-                inp = dataclasses.replace(inp, source=spec.source)
-            inputs.append(inp)
-        out.append(dataclasses.replace(line, inputs=tuple(inputs)))
-    return out
 
 
 @dataclass(frozen=True)
@@ -364,7 +277,7 @@ def benefit_view(
             f"unknown model parameter(s) {sorted(unknown)}; known: {sorted(params)}"
         )
     params.update({k: float(v) for k, v in (overrides or {}).items()})
-    lines = label_sources(model.benefit_lines(inputs, params), case)
+    lines = model.benefit_lines(inputs, params)
     annual = float(bn.total_benefits(lines))
     # TEI risk adjustment of benefits: value x (1 - risk), through the kit's realise().
     risk_adjusted = float(bn.realise(annual, risk=params["risk_benefits"]))

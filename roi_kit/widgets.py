@@ -7,9 +7,12 @@ renders plain tables and figures instead of sliders.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import re
 
 import ipywidgets as w
+import pandas as pd
 from IPython.display import HTML, Image, display
 
 from roi_kit import finance, plots
@@ -18,6 +21,7 @@ from roi_kit import formatting as fmt
 __all__ = [
     "show_figure",
     "show_table",
+    "table_html",
     "quick_roi_panel",
     "show_quick_roi",
     "roi_slider_specs",
@@ -158,19 +162,50 @@ def show_quick_roi(
     show_figure(fig)
 
 
-def show_table(table, *, index: bool = False, floatfmt: str = "{:,.2f}") -> None:
-    """Display a DataFrame as an HTML table with every cell escaped.
+_NUMBER = re.compile(r"^[+\-−]?(?:[A-Z]{3} )?[0-9][0-9,]*(?:\.[0-9]+)?%?$")
 
-    User text (KPI names, cost items, notes) goes through ``escape=True``, so a
-    ``<script>`` in a case file is shown as text, never run.
+
+def table_html(table: pd.DataFrame, *, index: bool = False) -> str:
+    """The table as HTML: text columns left-aligned, number columns right-aligned.
+
+    Notebook and report styles right-align every cell, which makes long text hard to
+    read; a small style block scoped to this table's own class fixes that.
     """
-    display(
-        HTML(
-            table.to_html(
-                index=index, escape=True, border=0, float_format=floatfmt.format, na_rep="n/a"
-            )
-        )
-    )
+    numeric = [
+        k
+        for k, col in enumerate(table.columns)
+        if any(str(v) for v in table[col])
+        and all(_NUMBER.match(str(v)) for v in table[col] if str(v) != "")
+    ]
+    key = "|".join(map(str, table.columns)) + f"|{index}"
+    cls = "mv-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+    first = 2 if index else 1  # nth-child is 1-based; the index is a leading <th>
+    # "table.dataframe.<cls>" outranks JupyterLab's
+    # ":not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td" (right-aligns every cell).
+    sel = f"table.dataframe.{cls}"
+    rules = [
+        f"{sel} td, {sel} th {{text-align: left; vertical-align: top;}}",
+        *(
+            f"{sel} td:nth-child({k + first}) {{text-align: right; white-space: nowrap;}} "
+            f"{sel} thead th:nth-child({k + first}) {{text-align: right;}}"
+            for k in numeric
+        ),
+    ]
+    # escape=True: cost items and case names are user text and must not become markup.
+    body = table.to_html(index=index, escape=True, border=0, na_rep="", classes=cls)
+    return "<style>" + " ".join(rules) + "</style>\n" + body
+
+
+def show_table(table: pd.DataFrame, *, index: bool = False) -> None:
+    """Display a table as escaped HTML (works in JupyterLab and in a report page).
+
+    Parameters
+    ----------
+    table : DataFrame
+    index : bool
+        Show the index (for tables whose index carries the row labels).
+    """
+    display(HTML(table_html(table, index=index)))
 
 
 # name -> (min, max, step, readout format) for the ROI sliders; ranges wide enough to
