@@ -407,11 +407,12 @@ def irr(cash_flows: ArrayLike) -> float | None:
 
 
 def _payback(cf: np.ndarray) -> np.ndarray:
-    """Vectorised payback in periods; NaN where the investment is never recovered.
+    """Vectorised payback in periods from t = 0; NaN where never recovered.
 
-    Payback is counted from the first time the cumulative flow goes negative (the
-    investment) to the first later time it is back at or above zero. A series whose
-    cumulative flow is never negative pays back at once (0).
+    Payback is the first time, after the cumulative flow has gone negative (the
+    investment), that it is back at or above zero; it is counted from t = 0 (TEI). A
+    series whose cumulative flow is never negative pays back at once (0). A later dip
+    below zero (a re-investment) does not undo it: payback is the *first* recovery.
     """
     cum = np.cumsum(cf, axis=-1)
     idx = np.arange(cf.shape[-1])
@@ -513,7 +514,8 @@ class Evaluation:
     discounted_payback_months : float or None, months
     discount_rate : float, fraction per year
     periods_per_year : int
-    risk_benefits, risk_costs : float, fraction
+    risk_benefits : float, fraction
+    risk_costs : float or ndarray, fraction (one per period when given so)
     benefits, costs, net : ndarray, currency
         Risk-adjusted flows per period, index 0 = Initial.
     table : DataFrame
@@ -533,7 +535,7 @@ class Evaluation:
     discount_rate: float
     periods_per_year: int
     risk_benefits: float
-    risk_costs: float
+    risk_costs: float | np.ndarray
     benefits: np.ndarray
     costs: np.ndarray
     net: np.ndarray
@@ -554,6 +556,20 @@ class Evaluation:
 
 
 _PERIOD_NAMES = {1: "Year", 4: "Quarter", 12: "Month"}
+
+
+def _risk_costs(value: ArrayLike, n: int) -> float | np.ndarray:
+    """One cost risk fraction, or one per period (e.g. none on costs already paid)."""
+    arr = _as_float_array(value, "risk_costs")
+    if arr.ndim == 0:
+        return _risk_fraction(float(arr), "risk_costs", 10.0)
+    if arr.shape != (n,):
+        raise FinanceInputError(
+            f"risk_costs per period must have one value per period ({n}), found {arr.shape}"
+        )
+    if ((arr < 0) | (arr >= 10.0)).any():
+        raise FinanceInputError("risk_costs must be fractions in [0, 10)")
+    return arr
 
 
 def _risk_fraction(value: float, name: str, upper: float) -> float:
@@ -577,7 +593,7 @@ def evaluate(
     ----------
     benefits : array_like, 1-D, currency
         Benefits per period, index 0 = the undiscounted "Initial" column, then one
-        value a period (positive amounts).
+        value a period (a negative value is a loss, e.g. a KPI that got worse).
     costs : array_like, 1-D, currency
         Costs per period, same layout, positive amounts.
     discount_rate : float, fraction per year
@@ -587,8 +603,9 @@ def evaluate(
         1 for yearly flows, 12 for monthly flows.
     risk_benefits : float, fraction [0, 1)
         TEI risk adjustment: every benefit is multiplied by ``1 - risk_benefits``.
-    risk_costs : float, fraction [0, 10)
-        TEI risk adjustment: every cost is multiplied by ``1 + risk_costs``.
+    risk_costs : float or array_like, fraction [0, 10)
+        TEI risk adjustment: every cost is multiplied by ``1 + risk_costs``; an array
+        gives one fraction per period (a review puts 0 on costs already paid).
 
     Returns
     -------
@@ -597,7 +614,7 @@ def evaluate(
     Raises
     ------
     FinanceInputError
-        Mismatched lengths, NaN, negative amounts, zero total cost, a bad rate.
+        Mismatched lengths, NaN, negative costs, zero total cost, a bad rate.
 
     Examples
     --------
@@ -614,12 +631,13 @@ def evaluate(
             f"benefits and costs must have the same length (found {b.size} and {c.size}); "
             "index 0 is the Initial column in both"
         )
-    if (b < 0).any() or (c < 0).any():
+    if (c < 0).any():
         raise FinanceInputError(
-            "benefits and costs are positive amounts; a negative value would flip its sign"
+            "costs are positive amounts (a negative cost would flip its sign); "
+            "put savings on the benefit side"
         )
     rb = _risk_fraction(risk_benefits, "risk_benefits", 1.0)
-    rc = _risk_fraction(risk_costs, "risk_costs", 10.0)
+    rc = _risk_costs(risk_costs, c.size)
     rate = period_rate(discount_rate, periods_per_year)
 
     b_adj = b * (1.0 - rb)

@@ -256,7 +256,9 @@ def format_value(value: float | None, kpi: Kpi, currency: str = "") -> str:
     if unit == "days":
         return f"{number:,.1f} days"
     if unit == "count":
-        return f"{number:,.0f}"
+        # Small changes keep a decimal: "fell 0.6", not "fell 1" or "fell 0".
+        small = 0 < abs(number) < 10 and not number.is_integer()
+        return f"{number:,.1f}" if small else f"{number:,.0f}"
     if unit == "score":
         return f"{number:,.2f}"
     return f"{number:,.1f} {unit}".rstrip()

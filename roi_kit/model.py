@@ -60,6 +60,7 @@ __all__ = [
     "evaluate_scenarios",
     "roi_to_date",
     "definitions_table",
+    "cost_future_share",
 ]
 
 #: The KPIs the money model reads, and the parameter name of each measured change.
@@ -240,6 +241,13 @@ class Inputs:
     years : int
     ramp_year1 : float, fraction
         Share of a full year's benefit realised in year 1.
+    ramp_months : int
+        Months of linear ramp-up (projections; 0 for a review, whose measurement
+        already contains the real ramp).
+    cost_future_share : ndarray, fraction
+        Per period [Initial, Year 1..N], the share of the cost not yet paid at the end
+        of the data: the TEI cost risk applies to that share only (a review's costs up to
+        the end of the after period are actuals, not estimates).
     projected : bool
     currency : str
     """
@@ -255,6 +263,8 @@ class Inputs:
     projected: bool
     currency: str
     assumption_sources: dict[str, str] = field(default_factory=dict)
+    ramp_months: int = 0
+    cost_future_share: np.ndarray | None = None
 
 
 def model_inputs(
@@ -273,19 +283,14 @@ def model_inputs(
     changes = measured_changes(case, method=method, comparison=comparison)
     counted = {k: c.improvement for k, c in changes.items()}
     revenue = _baseline_mean(case, "revenue") * 12 if "revenue" in case.kpis.columns else 0.0
-    if case.adoption is not None and len(case.adoption):
-        active = float(case.adoption["active_users"].tail(3).mean())
-    else:
-        active = 0.0
-    schedule = cs.cost_schedule(case.costs, go_live=case.go_live, horizon_years=case.horizon_years)
-    ramp = (
-        float(case.assumptions["ramp_up_months"].likely)
-        if "ramp_up_months" in case.assumptions
-        else 0.0
-    )
     projected = case.kind == "projection"
-    # A linear ramp over r months delivers r/2 months of benefit less in year 1.
-    ramp_year1 = 1.0 - min(ramp, 12.0) / 24.0 if projected else 1.0
+    active = _active_users(case)
+    schedule = cs.cost_schedule(case.costs, go_live=case.go_live, horizon_years=case.horizon_years)
+    ramp_spec = case.assumptions.get("ramp_up_months")
+    ramp = int(round(ramp_spec.likely)) if (projected and ramp_spec is not None) else 0
+    # The same ramp convention as benefits.monthly_profile (month i at i / r of full).
+    ramp_year1 = float(bn.monthly_profile(12.0, 12, ramp_up_months=min(ramp, 12)).sum() / 12.0)
+    future = cost_future_share(case, schedule)
     return Inputs(
         changes=changes,
         counted=counted,
@@ -298,7 +303,59 @@ def model_inputs(
         projected=projected,
         currency=case.currency,
         assumption_sources={k: a.source for k, a in case.assumptions.items()},
+        ramp_months=ramp,
+        cost_future_share=future,
     )
+
+
+def _active_users(case: Case) -> float:
+    """Active users behind the productivity line.
+
+    A review uses the mean over the measured after period (ramp included, like the
+    measured KPI changes); a projection the mean of the last three planned months.
+    """
+    table = case.adoption
+    if table is None or not len(table):
+        return 0.0
+    if case.after is not None:
+        start, end = case.after
+        rows = table[(table["month"] >= start) & (table["month"] <= end)]
+        if len(rows):
+            return float(rows["active_users"].mean())
+    return float(table["active_users"].tail(3).mean())
+
+
+def cost_future_share(case: Case, schedule: cs.CostSchedule) -> np.ndarray:
+    """Per period [Initial, Year 1..N]: the share of cost dated after the data ends.
+
+    A review's costs up to the end of its after period are actuals: the TEI cost risk
+    (a margin for what nobody can foresee) applies only to the rest. A projection's
+    costs are all estimates (share 1).
+
+    Parameters
+    ----------
+    case : Case
+    schedule : CostSchedule
+
+    Returns
+    -------
+    ndarray, fraction, shape (horizon_years + 1,)
+    """
+    n = case.horizon_years + 1
+    if case.kind == "projection" or case.after is None:
+        return np.ones(n)
+    monthly = schedule.monthly.sum(axis=1)
+    end = case.after[1]
+    period = np.array(
+        [0 if m < case.go_live else (m - case.go_live).n // 12 + 1 for m in monthly.index]
+    )
+    share = np.ones(n)
+    for k in range(n):
+        in_k = period == k
+        total = float(monthly[in_k].sum())
+        if total > 0:
+            share[k] = float(monthly[in_k & (monthly.index > end)].sum()) / total
+    return share
 
 
 def base_params(case: Case, inputs: Inputs) -> dict[str, float]:
@@ -409,13 +466,20 @@ def benefit_lines(inputs: Inputs, params: Mapping[str, Any]) -> list[bn.BenefitL
             _with_note(bn.realise_line(line, attribution=attribution), note_for("operating_cost"))
         )
     if inputs.active_users > 0 and "hours_saved_per_user_week" in params:
+        line = bn.productivity_benefit(
+            _p(params, "hours_saved_per_user_week"),
+            inputs.active_users,
+            _p(params, "loaded_hourly_rate"),
+            _p(params, "recapture_factor"),
+            sources={"users": "measured"},
+        )
         lines.append(
-            bn.productivity_benefit(
-                _p(params, "hours_saved_per_user_week"),
-                inputs.active_users,
-                _p(params, "loaded_hourly_rate"),
-                _p(params, "recapture_factor"),
-                sources={"users": "measured"},
+            _with_note(
+                line,
+                "time saved is not time worked (Nucleus Research): only the recaptured share "
+                "counts, and it is assumed to go to work other than the selling already "
+                "measured in revenue; if it went into selling, set recapture_factor to 0 "
+                "so it is not counted twice",
             )
         )
     lines = [_label_sources(ln, inputs.assumption_sources) for ln in lines]
@@ -461,6 +525,12 @@ def _with_note(line: bn.BenefitLine, note: str) -> bn.BenefitLine:
 
 def _counted_total(lines: list[bn.BenefitLine]) -> np.ndarray | float:
     return bn.total_benefits(lines)
+
+
+def _future(inputs: Inputs) -> np.ndarray:
+    if inputs.cost_future_share is None:
+        return np.ones(inputs.years + 1)
+    return inputs.cost_future_share
 
 
 def _flows(inputs: Inputs, params: Mapping[str, Any], annual: np.ndarray | float):
@@ -536,7 +606,7 @@ def evaluate_case(
         c,
         discount_rate=p["discount_rate"],
         risk_benefits=p["risk_benefits"],
-        risk_costs=p["risk_costs"],
+        risk_costs=p["risk_costs"] * _future(inputs),
     )
     revenue_view = next((ln for ln in lines if ln.kind == "revenue_as_gain"), None)
     return CaseResult(
@@ -615,7 +685,11 @@ def _definitions(
 
 
 def case_model(
-    case: Case, *, inputs: Inputs | None = None, method: str = "counterfactual"
+    case: Case,
+    *,
+    inputs: Inputs | None = None,
+    method: str = "counterfactual",
+    risk_adjusted: bool = True,
 ) -> Callable[[Mapping[str, Any]], dict[str, np.ndarray]]:
     """A vectorised function of the case's model, for tornado and Monte Carlo.
 
@@ -624,6 +698,10 @@ def case_model(
     case : Case
     inputs : Inputs, optional
     method : str
+    risk_adjusted : bool
+        Apply the TEI risk adjustments (True, for the tornado and break-even, so their
+        base is the headline NPV). Monte Carlo passes False: it draws the uncertain
+        inputs themselves, and a fixed haircut on top would count the risk twice.
 
     Returns
     -------
@@ -634,6 +712,7 @@ def case_model(
     """
     inputs = inputs if inputs is not None else model_inputs(case, method=method)
     base = base_params(case, inputs)
+    future = _future(inputs)
 
     def model(params: Mapping[str, Any]) -> dict[str, np.ndarray]:
         p: dict[str, Any] = dict(base)
@@ -641,8 +720,9 @@ def case_model(
         lines = benefit_lines(inputs, p)
         annual = np.asarray(_counted_total(lines), dtype=float)
         b, c = _flows(inputs, p, annual)
-        b = b * (1.0 - np.asarray(p["risk_benefits"])[..., np.newaxis])
-        c = c * (1.0 + np.asarray(p["risk_costs"])[..., np.newaxis])
+        if risk_adjusted:
+            b = b * (1.0 - np.asarray(p["risk_benefits"])[..., np.newaxis])
+            c = c * (1.0 + np.asarray(p["risk_costs"])[..., np.newaxis] * future)
         b, c = np.broadcast_arrays(b, c)
         rate = np.asarray(p["discount_rate"], dtype=float)
         pv_b = np.asarray(finance.npv(rate, b))
@@ -802,9 +882,10 @@ def roi_to_date(case: Case, result: CaseResult) -> pd.DataFrame:
     """ROI to date at the end of each quarter since go-live, over the after period.
 
     The source articles call ROI a continuous process: this is the running answer.
-    Benefits accrue evenly at the counted annual rate (risk-adjusted) from go-live;
-    costs are the cost schedule's actual months, everything before go-live included
-    (risk-adjusted, with the overrun of ``result``).
+    Benefits accrue monthly at the counted annual rate (risk-adjusted), with the
+    projection's ramp-up; costs are the cost schedule's months, everything before
+    go-live included, with the overrun of ``result`` (and the cost risk only for a
+    projection: a review's costs to date are actuals).
 
     Parameters
     ----------
@@ -820,16 +901,27 @@ def roi_to_date(case: Case, result: CaseResult) -> pd.DataFrame:
     end = case.after[1] if case.after is not None else case.go_live + 12 * case.horizon_years - 1
     p = result.params
     overrun = 1.0 + p.get("cost_overrun", 0.0)
-    monthly = result.inputs.schedule.monthly.sum(axis=1) * overrun * (1.0 + p["risk_costs"])
+    monthly = result.inputs.schedule.monthly.sum(axis=1) * overrun
+    if case.after is None:
+        # Projected costs carry the TEI cost risk; a review's costs to date are actuals.
+        monthly = monthly * (1.0 + p["risk_costs"])
     before = float(monthly[monthly.index < case.go_live].sum())
-    benefit_month = result.annual_benefit / 12.0 * (1.0 - p["risk_benefits"])
+    horizon = (end - case.go_live).n + 1
+    # Benefits accrue monthly with the same ramp-up as the yearly flows.
+    accrued = np.cumsum(
+        bn.monthly_profile(
+            result.annual_benefit * (1.0 - p["risk_benefits"]),
+            horizon,
+            ramp_up_months=result.inputs.ramp_months,
+        )
+    )
     rows = []
     quarter_ends = pd.period_range(case.go_live, end, freq="M")
     quarter_ends = [m for m in quarter_ends if m.month % 3 == 0 or m == end]
     for m in quarter_ends:
         n = (m - case.go_live).n + 1
         cost = before + float(monthly[(monthly.index >= case.go_live) & (monthly.index <= m)].sum())
-        benefit = benefit_month * n
+        benefit = float(accrued[n - 1])
         rows.append(
             {
                 "quarter": str(m.asfreq("Q")),

@@ -497,7 +497,7 @@ def benefit_check_text(view: BenefitView, inputs: model.Inputs) -> str:
     cur = view.currency
     prod = _line_of(view.lines, "productivity")
     counted = [ln.name for ln in view.lines if ln.counted]
-    out = [f"Active users (mean of the last 3 months): {inputs.active_users:,.0f}"]
+    out = [f"Active users (mean over the after period): {inputs.active_users:,.1f}"]
     if prod is not None:
         out.append(f"Productivity (time saved): {money(_mean(prod.annual_value), cur)} a year")
     out.append(f"Counted benefit lines: {len(counted)} of {len(view.lines)}")
@@ -724,10 +724,14 @@ def cost_view(
         annual=annual,
     )
     flows = cs.yearly_cash_flows(schedule)
-    # finance.evaluate applies the TEI cost risk (x (1 + risk)) and discounts, exactly as
+    # finance.evaluate applies the TEI cost risk (x (1 + risk)) to the costs not yet paid
+    # at the end of the data (a review's past costs are actuals) and discounts, exactly as
     # the ROI notebook does; benefits are zero here because only costs are shown.
     ev = finance.evaluate(
-        np.zeros_like(flows), flows, discount_rate=case.discount_rate, risk_costs=risk
+        np.zeros_like(flows),
+        flows,
+        discount_rate=case.discount_rate,
+        risk_costs=risk * model.cost_future_share(case, schedule),
     )
     return CostView(
         schedule=schedule,
@@ -1072,7 +1076,7 @@ def tco_check_text(view: CostView) -> str:
         f"TCO (Initial + {s.horizon_years} years): {money(s.tco, cur)}",
         f"One-time: {money(s.one_time_total, cur)}",
         f"Recurring: {money(s.recurring_total, cur)}",
-        f"Risk-adjusted TCO (+{percent(view.risk_costs, decimals=0)}): "
+        f"Risk-adjusted TCO (+{percent(view.risk_costs, decimals=0)} on costs not yet paid): "
         f"{money(view.risk_adjusted_tco, cur)}",
     ]
     return "\n".join(out)

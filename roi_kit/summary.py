@@ -115,7 +115,16 @@ def run_study(
     result = model.evaluate_case(case, inputs=inputs)
     specs = model.uncertain_specs(case, inputs)
     fn = model.case_model(case, inputs=inputs)
-    mc = uncertainty.monte_carlo(fn, specs, n=n, seed=seed, horizon_months=12 * case.horizon_years)
+    # Monte Carlo draws the uncertain inputs themselves; the TEI haircut (a fixed stand-in
+    # for that same uncertainty) on top would count the risk twice.
+    mc = uncertainty.monte_carlo(
+        model.case_model(case, inputs=inputs, risk_adjusted=False),
+        specs,
+        n=n,
+        seed=seed,
+        horizon_months=12 * case.horizon_years,
+    )
+    # The tornado keeps the risk adjustment, so its base is the headline NPV.
     tornado = uncertainty.tornado(fn, specs) if specs else pd.DataFrame()
     return Study(
         case=case,
@@ -380,9 +389,10 @@ def verdict(study: Study) -> list[str]:
         f"{years} years: NPV {fmt.money(ev.npv, cur)} at a {rate} discount rate, "
         f"TEI ROI {fmt.percent(ev.roi)} (risk-adjusted), payback "
         f"{fmt.months(ev.payback_months)}.",
-        f"How sure: over {mc.n:,} Monte Carlo draws the ROI is between "
-        f"{fmt.percent(mc.roi_p5)} and {fmt.percent(mc.roi_p95)} (90% interval); "
-        f"P(ROI > 0) = {fmt.percent(mc.prob_roi_positive, decimals=0)}.",
+        f"How sure: over {mc.n:,} Monte Carlo draws of the uncertain inputs (measured "
+        f"changes with their intervals, assumptions with their ranges; no TEI haircut on "
+        f"top) the ROI is between {fmt.percent(mc.roi_p5)} and {fmt.percent(mc.roi_p95)} "
+        f"(90% interval); P(ROI > 0) = {fmt.percent(mc.prob_roi_positive, decimals=0)}.",
     ]
     if mc.roi_p5 <= 0 <= mc.roi_p95:
         out.append("The 90% interval includes zero: a loss is possible on these assumptions.")

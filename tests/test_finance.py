@@ -231,7 +231,8 @@ def test_evaluate_monthly_matches_numpy_financial():
         ([0, 1], [1, 1, 1], {}, "same length"),
         ([0, 1], [0, 0], {}, "costs are all zero"),
         ([0, float("nan")], [1, 0], {}, "NaN"),
-        ([0, -5], [1, 0], {}, "positive amounts"),
+        ([0, 5], [1, -2], {}, "costs are positive amounts"),
+        ([0, 5], [1, 0], {"risk_costs": [0.1, 0.1, 0.1]}, "one value per period"),
         ([0, 5], [1, 0], {"risk_benefits": 1.2}, "risk_benefits"),
         ([0, 5], [1, 0], {"risk_costs": -0.1}, "risk_costs"),
         ([0, 5], [1, 0], {"discount_rate": -2}, "-100%"),
@@ -306,3 +307,13 @@ def test_payback_none_exactly_when_never_recovered(invest, inflows):
 def test_scalar_and_array_agree(gain, cost):
     arr = roi(np.array([gain, gain]), np.array([cost, cost]))
     assert arr[0] == roi(gain, cost)
+
+
+def test_negative_benefit_is_a_loss_and_cost_risk_can_vary_by_period():
+    # A benefit that turned negative (a KPI got worse) is a loss: -100 + (-10)/1.1.
+    ev = evaluate([0, -10], [100, 0], discount_rate=0.10)
+    assert ev.npv == pytest.approx(-100 - 10 / 1.1)
+    # Cost risk only on the second period (the first already paid):
+    # costs 100 and 50 x 1.2 = 60 -> PV = 100 + 60 / 1.1.
+    ev = evaluate([0, 200], [100, 50], discount_rate=0.10, risk_costs=[0.0, 0.2])
+    assert ev.pv_costs == pytest.approx(100 + 60 / 1.1)

@@ -50,9 +50,12 @@ def _line(lines, name_start):
 
 
 def test_productivity_line_by_hand(case, inputs):
-    # Active users: mean of the last three months of adoption.csv (read with csv).
+    # Active users: mean over the after period 2024-01..2025-06 of adoption.csv (read
+    # with csv), the same window as the measured KPI changes.
     adoption = _rows("adoption.csv")
-    active = mean(float(r["active_users"]) for r in adoption[-3:])
+    active = mean(
+        float(r["active_users"]) for r in adoption if "2024-01" <= r["month"] <= "2025-06"
+    )
     # h x U x 48 weeks x rate x recapture = 1.5 x U x 48 x 65 x 0.5 (case.yml likely values).
     expected = 1.5 * active * 48 * 65 * 0.5
     lines = model.benefit_lines(inputs, model.base_params(case, inputs))
@@ -99,9 +102,17 @@ def test_evaluation_matches_numpy_financial(case, inputs):
     counted = sum(float(ln.annual_value) for ln in res.lines if ln.counted)
     assert res.annual_benefit == pytest.approx(counted)
     # Independent rebuild: benefits [0, B, B, B] x (1 - 10% risk); costs = the ledger's
-    # yearly totals x (1 + 10% risk); discounted at 10% with numpy-financial.
+    # yearly totals, the 10% cost risk only on what is not yet paid at the end of the data
+    # (2025-06): Initial and Year 1 (2024) are actuals, Year 2 (2025) half actual by
+    # month, Year 3 all future. Shares rebuilt here from costs.csv by month.
+    paid = {0: [0.0, 0.0], 1: [0.0, 0.0], 2: [0.0, 0.0], 3: [0.0, 0.0]}
+    monthly = inputs.schedule.monthly.sum(axis=1)
+    for month, amount in monthly.items():
+        k = 0 if month.year < 2024 else month.year - 2023
+        paid[k][0 if str(month) <= "2025-06" else 1] += amount
+    future = np.array([paid[k][1] / (paid[k][0] + paid[k][1]) for k in range(4)])
     b = np.array([0.0, counted, counted, counted]) * 0.9
-    c = inputs.cost_years * 1.1
+    c = inputs.cost_years * (1 + 0.1 * future)
     assert res.evaluation.npv == pytest.approx(npf.npv(0.10, b) - npf.npv(0.10, c))
     assert res.evaluation.pv_costs == pytest.approx(npf.npv(0.10, c))
     # Every definition is in the table, with the articles' incremental = simple + 1.
@@ -136,9 +147,14 @@ def test_scenarios_apply_their_overrides(case, inputs):
     assert table.loc["conservative", "pv_costs"] == pytest.approx(
         table.loc["base", "pv_costs"] * 1.15
     )
-    # Optimistic: cost risk 5% instead of 10% -> PV costs x 1.05 / 1.10.
+    # Optimistic: cost risk 5% instead of 10% on the costs still to come (the shares
+    # checked by month in test_evaluation_matches_numpy_financial).
+    future = inputs.cost_future_share
     assert table.loc["optimistic", "pv_costs"] == pytest.approx(
-        table.loc["base", "pv_costs"] * 1.05 / 1.10
+        npf.npv(0.10, inputs.cost_years * (1 + 0.05 * future))
+    )
+    assert table.loc["base", "pv_costs"] == pytest.approx(
+        npf.npv(0.10, inputs.cost_years * (1 + 0.10 * future))
     )
     assert (
         table.loc["conservative", "npv"] < table.loc["base", "npv"] < table.loc["optimistic", "npv"]
@@ -149,10 +165,10 @@ def test_roi_to_date_by_hand(case, inputs):
     res = model.evaluate_case(case, inputs=inputs)
     t = model.roi_to_date(case, res)
     assert list(t["quarter"])[:2] == ["2024Q1", "2024Q2"] and list(t["months"])[-1] == 18
-    # First quarter: cost = every ledger amount dated before go-live plus Jan-Mar 2024,
-    # x 1.1 risk; benefit = 3 months of the counted annual benefit x 0.9.
+    # First quarter: cost = every ledger amount dated before go-live plus Jan-Mar 2024
+    # (actuals: no risk adjustment); benefit = 3 months of the counted annual benefit x 0.9.
     monthly = inputs.schedule.monthly.sum(axis=1)
-    q1_cost = monthly[monthly.index <= case.go_live + 2].sum() * 1.1
+    q1_cost = monthly[monthly.index <= case.go_live + 2].sum()
     q1_benefit = res.annual_benefit / 12 * 3 * 0.9
     assert t["cumulative_cost"].iloc[0] == pytest.approx(q1_cost)
     assert t["roi_to_date"].iloc[0] == pytest.approx((q1_benefit - q1_cost) / q1_cost)
@@ -191,5 +207,6 @@ def test_projection_case_is_labelled_projected(tmp_path):
     with open(folder / "kpis.csv", newline="", encoding="utf-8") as fh:
         revenue = [float(r["revenue"]) for r in csv.DictReader(fh)]
     assert float(rev.annual_value) == pytest.approx(0.05 * mean(revenue) * 12 * 0.30 * 0.5)
-    # A linear 3-month ramp loses 1.5 months of benefit in year 1: 10.5 / 12.
-    assert res.evaluation.benefits[1] == pytest.approx(res.evaluation.benefits[2] * 10.5 / 12)
+    # A 3-month ramp (month i at i/3 of full: 1/3, 2/3, 1, 1, ...) delivers
+    # 1/3 + 2/3 + 10 = 11 months of benefit in year 1: 11 / 12 of a full year.
+    assert res.evaluation.benefits[1] == pytest.approx(res.evaluation.benefits[2] * 11 / 12)

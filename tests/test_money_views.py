@@ -48,10 +48,12 @@ def view(case, inputs):
     return mv.benefit_view(case, inputs)
 
 
-def _active_users_last3() -> float:
+def _active_users_after() -> float:
+    # Mean active users over the after period 2024-01..2025-06, the window of the
+    # measured changes: 743 user-months / 18 months = 41.28 (notebook 03 sums the 743).
     with open(SAMPLE / "adoption.csv", newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    return sum(float(r["active_users"]) for r in rows[-3:]) / 3  # (52 + 50 + 54) / 3 = 52
+        rows = [r for r in csv.DictReader(f) if "2024-01" <= r["month"] <= "2025-06"]
+    return sum(float(r["active_users"]) for r in rows) / len(rows)
 
 
 def _line(view, kind):
@@ -64,11 +66,11 @@ def _line(view, kind):
 
 
 def test_productivity_line_by_hand(view):
-    users = _active_users_last3()
-    assert users == 52.0
-    # 1.5 h x 52 users x 48 weeks x EUR 65 x 0.5 recapture = 121,680
-    assert _line(view, "productivity").annual_value == pytest.approx(121_680.0)
-    assert 1.5 * users * 48 * 65 * 0.5 == pytest.approx(121_680.0)
+    users = _active_users_after()
+    assert users == pytest.approx(743 / 18)
+    # 1.5 h x 743/18 users x 48 weeks x EUR 65 x 0.5 recapture = 743 x 130 = 96,590
+    assert _line(view, "productivity").annual_value == pytest.approx(96_590.0)
+    assert 1.5 * users * 48 * 65 * 0.5 == pytest.approx(96_590.0)
 
 
 def test_sources_follow_case_yml(view):
@@ -118,8 +120,8 @@ def test_overrides_recompute_through_the_model(case, inputs):
         {"gross_margin": 0.5, "hours_saved_per_user_week": 2.0, "recapture_factor": 1.0},
     )
     assert _line(v, "revenue_margin").annual_value == pytest.approx(dr * 0.5 * 0.7)
-    # 2 h x 52 x 48 x 65 x 1.0 = 324,480
-    assert _line(v, "productivity").annual_value == pytest.approx(324_480.0)
+    # 2 h x 743/18 x 48 x 65 x 1.0 = 743 x 346.67 = 257,573.33
+    assert _line(v, "productivity").annual_value == pytest.approx(743 * 2 * 48 * 65 / 18)
     v0 = mv.benefit_view(case, inputs, {"risk_benefits": 0.0})
     assert v0.risk_adjusted == pytest.approx(v0.annual_benefit)
 
@@ -148,8 +150,8 @@ def test_benefit_lines_table(view):
 
 def test_benefit_check_text(view, inputs):
     assert mv.benefit_check_text(view, inputs) == (
-        "Active users (mean of the last 3 months): 52\n"
-        "Productivity (time saved): EUR 121,680 a year\n"
+        "Active users (mean over the after period): 41.3\n"
+        "Productivity (time saved): EUR 96,590 a year\n"
         "Counted benefit lines: 3 of 6\n"
         "  - Revenue uplift (margin view)\n"
         "  - Shorter sales cycle (profit received earlier)\n"
@@ -162,8 +164,9 @@ def test_slider_sensitivity_table(case, inputs, view):
     assert list(table["Assumption"]) == [v[0] for v in mv.SLIDER_ASSUMPTIONS.values()]
     hours = table.set_index("Assumption").loc["Hours saved / user-week"]
     assert hours["Low / likely / high"] == "0.5 / 1.5 / 2.5"  # case.yml range
-    # at 0.5 h the productivity line is 0.5 x 52 x 48 x 65 x 0.5 = 40,560, 81,120 less
-    assert hours["Benefit at low"] == f"EUR {view.risk_adjusted - 0.9 * 81_120:,.0f}"
+    # at 0.5 h the productivity line is 0.5 x 743/18 x 48 x 65 x 0.5 = 32,196.67,
+    # 64,393.33 less than at 1.5 h (96,590), before the 10% benefit risk
+    assert hours["Benefit at low"] == f"EUR {view.risk_adjusted - 0.9 * 96_590 * 2 / 3:,.0f}"
 
 
 # --------------------------------------------------------------------------------------
@@ -171,16 +174,24 @@ def test_slider_sensitivity_table(case, inputs, view):
 # --------------------------------------------------------------------------------------
 
 
+FUTURE = 52_900 + 96_800  # costs dated after the data ends (2025-06), from costs.csv
+
+
 def test_cost_view_by_hand(case):
     cv = mv.cost_view(case)
     assert cv.tco == pytest.approx(TCO)
     assert cv.schedule.initial == pytest.approx(INITIAL)
-    assert cv.risk_adjusted_tco == pytest.approx(TCO * 1.10)  # 506,733.33
-    # PV at 10%: 175,670 + 108,203.33/1.1 + 116,380/1.21 + 106,480/1.331 = 450,218.48
-    assert cv.pv_costs == pytest.approx(450_218.4848, abs=0.01)
+    # The 10% cost risk applies only to costs after the data ends (2025-06): 2025-07..12
+    # = 52,900 (licences 25,200 + refresher 1,600 + admin 15,600 + support 3,000 +
+    # enrichment 3,000 + add-on 4,500) and 2026 = 96,800: FUTURE = 149,700.
+    assert cv.risk_adjusted_tco == pytest.approx(TCO + 0.1 * FUTURE)  # 475,636.67
+    # PV at 10%: 159,700 + 98,366.67/1.1 + (105,800 + 5,290)/1.21 + 106,480/1.331
+    assert cv.pv_costs == pytest.approx(
+        159_700 + 98_366.6667 / 1.1 + 111_090 / 1.21 + 106_480 / 1.331, abs=0.01
+    )
     over = mv.cost_view(case, overrun=0.2, risk_costs=0.1)
     assert over.tco == pytest.approx(TCO * 1.2)
-    assert over.risk_adjusted_tco == pytest.approx(TCO * 1.2 * 1.1)  # 608,080
+    assert over.risk_adjusted_tco == pytest.approx(1.2 * (TCO + 0.1 * FUTURE))
 
 
 def test_tco_check_text(case):
@@ -192,7 +203,7 @@ def test_tco_check_text(case):
         "TCO (Initial + 3 years): EUR 460,667\n"
         "One-time: EUR 159,700\n"
         "Recurring: EUR 300,967\n"
-        "Risk-adjusted TCO (+10%): EUR 506,733"
+        "Risk-adjusted TCO (+10% on costs not yet paid): EUR 475,637"
     )
 
 
@@ -232,7 +243,7 @@ def test_internal_staff_table(case):
 
 def test_overrun_grid(case):
     table = mv.overrun_grid_table(case)
-    assert table.loc["overrun 10%", "cost risk 20%"] == f"EUR {TCO * 1.1 * 1.2:,.0f}"
+    assert table.loc["overrun 10%", "cost risk 20%"] == f"EUR {1.1 * (TCO + 0.2 * FUTURE):,.0f}"
     assert table.loc["overrun 0%", "cost risk 0%"] == "EUR 460,667"
 
 
@@ -280,7 +291,7 @@ def test_costs_panel_is_a_widget_and_recomputes(case):
     overrun, risk = panel.children[0].children
     assert overrun.continuous_update is False and risk.continuous_update is False
     overrun.value = 0.2
-    assert panel.result.risk_adjusted_tco == pytest.approx(TCO * 1.2 * 1.1)
+    assert panel.result.risk_adjusted_tco == pytest.approx(1.2 * (TCO + 0.1 * FUTURE))
 
 
 def test_report_mode_renders_static_output(case, inputs, view, monkeypatch):
