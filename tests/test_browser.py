@@ -40,7 +40,9 @@ NOTEBOOKS = ROOT / "notebooks"
 VENV_BIN = Path(sys.executable).parent
 #: Seconds a server may take to answer, and a kernel to run the notebook.
 SERVER_START_TIMEOUT = 90
-RUN_TIMEOUT_MS = 90_000
+# Generous: the ROI app runs the whole study (comparisons, 100,000-draw Monte Carlo)
+# before its first paint, and a 2-core machine may be busy with other work.
+RUN_TIMEOUT_MS = 180_000
 #: Jupyter server extensions the JupyterLab test does not need (not loaded: faster start).
 UNUSED_EXTENSIONS = ("voila.server_extension", "jupyter_server_terminals")
 
@@ -250,6 +252,11 @@ def lab_server(tmp_path) -> Iterator[str]:
     settings = tmp_path / "jupyter" / "settings" / "@jupyterlab" / "apputils-extension"
     settings.mkdir(parents=True)
     (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    # Every cell in the DOM: JupyterLab 4.2 defaults to "full" windowing (off-screen
+    # cells detached), which would hide cells from the count and the locators below.
+    tracker = tmp_path / "jupyter" / "settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     cmd = [
         str(VENV_BIN / "jupyter"),
         "lab",
