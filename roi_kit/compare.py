@@ -380,6 +380,15 @@ def _finish(
     )
 
 
+def _autocorrelation_note(note: str, rho: float) -> str:
+    """Say when the interval allowed for autocorrelation, and warn when it is strong."""
+    if rho > 0:
+        note = _join(note, f"AR(1)-robust interval (residual autocorrelation {rho:.2f})")
+    if rho >= _STRONG_RHO:
+        note = _join(note, _STRONG_RHO_NOTE)
+    return note
+
+
 def _join(*parts: str) -> str:
     return "; ".join(p for p in parts if p)
 
@@ -625,10 +634,7 @@ def counterfactual(
 
     per_month = np.sqrt(np.einsum("ij,jk,ik->i", Xa, cov, Xa) + scale)
     idx = later.index
-    if rho > 0:
-        note = _join(note, f"AR(1)-robust interval (residual autocorrelation {rho:.2f})")
-    if rho >= _STRONG_RHO:
-        note = _join(note, _STRONG_RHO_NOTE)
+    note = _autocorrelation_note(note, rho)
     return _finish(
         kpi=kpi,
         method="counterfactual",
@@ -753,10 +759,7 @@ def did(
             f"pre-trends differ: DiD assumption doubtful (baseline gap drifts {slope:+.3g} a "
             f"month, p = {p_value:.3f})"
         )
-    if rho > 0:
-        note = _join(note, f"AR(1)-robust interval (residual autocorrelation {rho:.2f})")
-    if rho >= _STRONG_RHO:
-        note = _join(note, _STRONG_RHO_NOTE)
+    note = _autocorrelation_note(note, rho)
     return _finish(
         kpi=kpi,
         method="did",
