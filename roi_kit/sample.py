@@ -30,6 +30,7 @@ import yaml
 
 from roi_kit.errors import CaseError
 from roi_kit.io import atomic_write_text
+from roi_kit.kpis import CATALOGUE
 
 __all__ = [
     "DEFAULT_SEED",
@@ -130,20 +131,8 @@ SAMPLE_FILES: tuple[str, ...] = (
 )
 """The files :func:`generate_sample_case` writes."""
 
-_KPI_COLUMNS = (
-    "revenue",
-    "deals_won",
-    "avg_deal_size",
-    "win_rate",
-    "lead_conversion",
-    "sales_cycle_days",
-    "customers",
-    "churned_customers",
-    "csat",
-    "operating_cost",
-    "acquisition_cost",
-    "opportunities_closed",
-)
+# Every standard KPI in the catalogue's order, plus the sample's one custom KPI.
+_KPI_COLUMNS = (*CATALOGUE, "opportunities_closed")
 _UNITS = {
     "revenue": "EUR",
     "deals_won": "deals",
