@@ -53,7 +53,7 @@ bench: $(DEV_STAMP) ## run the benchmarks (prints times and ratios)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 sample: $(RUNTIME_STAMP) ## regenerate data/sample_case (byte-identical unless the generator changed)
-	$(BIN)/python -m roi_kit.sample
+	$(BIN)/python -m roi_kit.case.sample
 
 clean: ## remove the environment, caches and reports
 	rm -rf $(VENV) $(REPORTS) .pytest_cache .ruff_cache .hypothesis

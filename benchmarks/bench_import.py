@@ -4,7 +4,7 @@ Generates a seeded export in the format of the public "CRM Sales Opportunities" 
 (default 1,000,000 rows) in a temporary folder, then times, in this process, best of
 ``--repeat`` runs each:
 
-(a) ``roi_kit.crm_export.import_opportunities`` (reading, validation and all monthly figures),
+(a) ``roi_kit.io.crm_export.import_opportunities`` (reading, validation and all monthly figures),
 (b) bare pandas: ``read_csv`` + ``groupby`` computing the same monthly figures,
 (c) DuckDB SQL computing the same monthly figures straight from the CSV.
 
@@ -36,7 +36,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
-from roi_kit.crm_export import import_opportunities
+from roi_kit.io.crm_export import import_opportunities
 
 KPI_COLUMNS = [
     "new_opportunities",

@@ -23,8 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from roi_kit import model, plots, uncertainty, widgets
-from roi_kit.case import load_case
+from roi_kit.case.config import load_case
+from roi_kit.study import model, uncertainty
+from roi_kit.views import plots
+from roi_kit.widgets import panels as widgets
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_case"
 

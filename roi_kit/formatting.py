@@ -1,43 +1,145 @@
-"""How the kit writes numbers for people: money, percentages, months.
+"""How the kit writes numbers for people: money, percentages, points, months.
 
-One place for display rules, so every notebook and report page says "EUR 1,234" and
-"22.4%" the same way.
+The one place for display rules, so every notebook, report page, figure axis and JSON note
+says "EUR 1,234", "-EUR 54" and "22.4%" the same way.
+
+Conventions
+-----------
+- The minus sign is the ASCII hyphen-minus ``-`` everywhere (it survives copy and paste
+  into a spreadsheet, where U+2212 does not parse), and it goes before the currency code:
+  ``-EUR 1,235``.
+- ``signed=True`` adds ``+`` to positive values; zero is written without a sign.
+- A missing value (None or NaN) is ``"n/a"``.
 """
 
 from __future__ import annotations
 
 import math
 
-__all__ = ["money", "percent", "ratio", "months", "as_lines"]
+__all__ = [
+    "money",
+    "percent",
+    "points",
+    "number",
+    "ratio",
+    "months",
+    "signed",
+    "axis_money",
+    "as_lines",
+]
 
 
 def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
 
 
-def money(value: float | None, currency: str = "", *, decimals: int = 0) -> str:
-    """Format an amount: ``money(-1234.5, "EUR")`` -> ``"-EUR 1,235"``.
+def signed(text: str, value: float) -> str:
+    """Prefix ``+`` to the formatted ``text`` of a positive ``value``.
+
+    Parameters
+    ----------
+    text : str
+        The value already formatted (a negative one starts with ``-``).
+    value : float
+        The value ``text`` was formatted from; zero stays unsigned.
+
+    Examples
+    --------
+    >>> signed("EUR 12", 12.0), signed("-EUR 12", -12.0), signed("0.0%", 0.0)
+    ('+EUR 12', '-EUR 12', '0.0%')
+    """
+    return text if text.startswith("-") or value == 0 or text == "n/a" else "+" + text
+
+
+def money(
+    value: float | None, currency: str = "", *, decimals: int = 0, signed: bool = False
+) -> str:
+    """Format an amount with thousands separators, the sign before the currency.
 
     Parameters
     ----------
     value : float, currency
     currency : str
-        ISO code or symbol written before the amount.
+        ISO code or symbol written before the amount ("" for none).
     decimals : int
         Digits after the point (0 for report tables, 2 to the cent).
+    signed : bool
+        Write ``+`` before a positive amount.
+
+    Examples
+    --------
+    >>> money(-1234.5, "EUR"), money(1234.5, "EUR", signed=True), money(0.4, "EUR")
+    ('-EUR 1,234', '+EUR 1,234', 'EUR 0')
     """
     if _missing(value):
         return "n/a"
-    sign = "-" if value < 0 else ""
+    value = float(value)
+    body = f"{abs(value):,.{decimals}f}"
+    # A value that rounds to zero is written without a sign ("EUR 0", not "-EUR 0").
+    sign = "-" if value < 0 and body.strip("0.,") else ""
     prefix = f"{currency} " if currency else ""
-    return f"{sign}{prefix}{abs(value):,.{decimals}f}"
+    text = f"{sign}{prefix}{body}"
+    return _sign(text, value) if signed else text
 
 
-def percent(value: float | None, *, decimals: int = 1) -> str:
-    """Format a fraction as a percentage: ``percent(0.224)`` -> ``"22.4%"``."""
+def _sign(text: str, value: float) -> str:
+    return signed(text, value)
+
+
+def percent(value: float | None, *, decimals: int = 1, signed: bool = False) -> str:
+    """Format a fraction as a percentage.
+
+    Examples
+    --------
+    >>> percent(0.224), percent(0.05, decimals=0, signed=True), percent(-0.031)
+    ('22.4%', '+5%', '-3.1%')
+    """
     if _missing(value):
         return "n/a"
-    return f"{value * 100:,.{decimals}f}%"
+    text = f"{float(value) * 100:,.{decimals}f}%"
+    return _sign(text, float(value)) if signed else text
+
+
+def points(value: float | None, *, decimals: int = 1, signed: bool = False) -> str:
+    """Format a change in a fraction (0.031) as percentage points.
+
+    Examples
+    --------
+    >>> points(0.031), points(0.05, signed=True)
+    ('3.1 points', '+5.0 points')
+    """
+    if _missing(value):
+        return "n/a"
+    text = f"{float(value) * 100:.{decimals}f} points"
+    return _sign(text, float(value)) if signed else text
+
+
+def number(value: float | None, *, signed: bool = False) -> str:
+    """A number with sensible precision: 3 significant digits, at least one decimal below 1,000.
+
+    Examples
+    --------
+    >>> number(12345.6), number(42.25), number(0.5), number(0.01234), number(3.0, signed=True)
+    ('12,346', '42.2', '0.50', '0.0123', '+3.00')
+    """
+    if _missing(value):
+        return "n/a"
+    value = float(value)
+    mag = abs(value)
+    if mag >= 1000:
+        text = f"{value:,.0f}"
+    elif mag >= 10:
+        text = f"{value:.1f}"
+    elif mag >= 0.1 or mag == 0:
+        text = f"{value:.2f}"
+    else:
+        text = f"{value:.3g}"
+    return _sign(text, value) if signed else text
 
 
 def ratio(value: float | None, *, decimals: int = 2) -> str:
@@ -52,6 +154,21 @@ def months(value: float | None, *, decimals: int = 1) -> str:
     if _missing(value):
         return "not within the horizon"
     return f"{value:,.{decimals}f} months"
+
+
+def axis_money(value: float, currency: str = "") -> str:
+    """Money for a figure axis: thousands as ``k`` from 10,000 on, sign before the currency.
+
+    Examples
+    --------
+    >>> axis_money(-25_000, "EUR"), axis_money(2_500, "EUR")
+    ('-EUR 25k', 'EUR 2,500')
+    """
+    sign = "-" if value < 0 else ""
+    prefix = f"{currency} " if currency else ""
+    mag = abs(value)
+    body = f"{mag / 1000:,.0f}k" if mag >= 10_000 else f"{mag:,.0f}"
+    return f"{sign}{prefix}{body}"
 
 
 def as_lines(table, key: str, value: str) -> str:

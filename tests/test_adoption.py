@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from roi_kit import adoption
-from roi_kit.case import load_case
+from roi_kit.case.config import load_case
+from roi_kit.measure import adoption
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_case"
 

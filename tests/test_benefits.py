@@ -1,4 +1,4 @@
-"""Tests for roi_kit.benefits: every expected value is worked out by hand in the comment."""
+"""Tests for roi_kit.money.benefits: every expected value is worked out by hand in the comment."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roi_kit.benefits import (
+from roi_kit.errors import FinanceInputError, RoiKitError
+from roi_kit.money.benefits import (
     BenefitLine,
     Input,
     acquisition_cost_saving,
@@ -30,7 +31,6 @@ from roi_kit.benefits import (
     total_benefits,
     with_monthly,
 )
-from roi_kit.errors import FinanceInputError, RoiKitError
 
 fractions = st.floats(0.0, 1.0, allow_nan=False)
 money = st.floats(-1e7, 1e7, allow_nan=False)

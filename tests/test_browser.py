@@ -391,8 +391,9 @@ def test_voila_roi_app_npv_follows_the_margin_slider(
 ):
     # What the app must show is what the package computes for the same case and margin;
     # the package's numbers are checked against numpy-financial in test_model.py.
-    from roi_kit import formatting, model
-    from roi_kit.case import load_case
+    from roi_kit import formatting
+    from roi_kit.case.config import load_case
+    from roi_kit.study import model
 
     case = load_case(ROOT / "data" / "sample_case")
     inputs = model.model_inputs(case)

@@ -1,4 +1,4 @@
-"""Tests of the case contract (roi_kit.case): loading, validation, scaffolding, saving."""
+"""Tests of the case contract (roi_kit.case.config): loading, validation, scaffolding, saving."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roi_kit.case import (
+from roi_kit.case.config import (
     ASSUMPTIONS,
     Case,
     Goal,
@@ -128,7 +128,7 @@ def test_valid_review_loads(tmp_path):
 
 def test_assumption_defaults_ranges_and_derived_margin(tmp_path):
     case = load_case(write_case(tmp_path / "c"))
-    # Set in case.yml as a range; default distribution PERT (as roi_kit.uncertainty).
+    # Set in case.yml as a range; default distribution PERT (as roi_kit.study.uncertainty).
     share = case.assumptions["attribution_share"]
     assert (share.low, share.likely, share.high, share.distribution) == (
         0.4,
@@ -540,7 +540,7 @@ def test_validate_command_exit_codes(tmp_path, capsys):
 
 
 def test_crm_export_mapping_is_read_and_validated(tmp_path):
-    from roi_kit.case import crm_mapping
+    from roi_kit.case.config import crm_mapping
 
     folder = tmp_path / "c"
     folder.mkdir()

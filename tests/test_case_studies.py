@@ -1,4 +1,4 @@
-"""Tests of the source articles' worked examples (roi_kit.case_studies).
+"""Tests of the source articles' worked examples (roi_kit.study.case_studies).
 
 Expected values come from the articles themselves (4, 400%, 100%, +20% x +15%) and from
 hand calculations written out in the comments, never from the code under test.
@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
-from roi_kit import case_studies as cs
 from roi_kit.errors import FinanceInputError
+from roi_kit.study import case_studies as cs
 
 fraction = st.floats(min_value=0.01, max_value=1.0, allow_nan=False)
 money = st.floats(min_value=1_000.0, max_value=1e9, allow_nan=False)

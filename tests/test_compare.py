@@ -1,4 +1,4 @@
-"""Tests for roi_kit.compare: hand-checked small cases, simulations with a known truth,
+"""Tests for roi_kit.measure.compare: hand-checked small cases, simulations with a known truth,
 words, bad input, and the sample case's recorded true effects."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from roi_kit.compare import (
+from roi_kit.errors import GapError, RoiKitError
+from roi_kit.measure.compare import (
     CompareInputError,
     Comparison,
     compare_frame,
@@ -26,7 +27,6 @@ from roi_kit.compare import (
     placebo,
     reading,
 )
-from roi_kit.errors import GapError, RoiKitError
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_case"
 M = "M"

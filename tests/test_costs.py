@@ -1,4 +1,4 @@
-"""Tests for roi_kit.costs: every expected value is worked out by hand in the comment."""
+"""Tests for roi_kit.money.costs: every expected value is worked out by hand in the comment."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roi_kit.costs import (
+from roi_kit.errors import BadValueError, FinanceInputError, MissingColumnError
+from roi_kit.money.costs import (
     CATEGORIES,
     cost_schedule,
     monthly_cash_flows,
     tco_table,
     yearly_cash_flows,
 )
-from roi_kit.errors import BadValueError, FinanceInputError, MissingColumnError
 
 NAN = math.nan
 

@@ -1,4 +1,4 @@
-"""Tests for roi_kit.crm_export.
+"""Tests for roi_kit.io.crm_export.
 
 Expected figures for the real dataset are computed here from the raw CSV with the csv module
 and statistics.median, never taken from the code under test. Synthetic exports have their
@@ -16,18 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from roi_kit.crm_export import (
-    Mapping,
-    detect_mapping,
-    import_crm_command,
-    import_opportunities,
-)
 from roi_kit.errors import (
     AmbiguousFormatError,
     BadValueError,
     DataFileError,
     DuplicateRowError,
     MissingColumnError,
+)
+from roi_kit.io.crm_export import (
+    Mapping,
+    detect_mapping,
+    import_crm_command,
+    import_opportunities,
 )
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "crm-sales-opportunities"

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from roi_kit import finance
 from roi_kit.errors import FinanceInputError, RoiKitError
-from roi_kit.finance import (
+from roi_kit.money import finance
+from roi_kit.money.finance import (
     discounted_payback_period,
     evaluate,
     incremental_roi,

@@ -1,4 +1,4 @@
-"""Tests for roi_kit.intangibles: the qualitative scorecard.
+"""Tests for roi_kit.money.intangibles: the qualitative scorecard.
 
 Weighted scores are computed by hand in the comments.
 """
@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roi_kit.errors import CaseError
-from roi_kit.intangibles import (
+from roi_kit.money.intangibles import (
     DEFAULT_ITEMS,
     IntangibleItem,
     Score,

@@ -1,4 +1,4 @@
-"""Tests for roi_kit.intangibles_views: the scorecard table, chart and live panel.
+"""Tests for roi_kit.views.intangibles_views: the scorecard table, chart and live panel.
 
 Expected scores are worked out by hand from data/sample_case/case.yml in the comments.
 """
@@ -13,9 +13,9 @@ import ipywidgets as w
 import pytest
 import yaml
 
-from roi_kit.case import load_case
-from roi_kit.intangibles import IntangibleItem, scorecard
-from roi_kit.intangibles_views import (
+from roi_kit.case.config import load_case
+from roi_kit.money.intangibles import IntangibleItem, scorecard
+from roi_kit.views.intangibles_views import (
     NOT_MONEY,
     case_items,
     intangibles_panel,
@@ -25,7 +25,7 @@ from roi_kit.intangibles_views import (
     scorecard_table_html,
     show_intangibles,
 )
-from roi_kit.plots import to_png
+from roi_kit.views.plots import to_png
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample_case"
@@ -227,7 +227,7 @@ def test_save_items_function(own_case):
 
 
 def test_show_intangibles_report_mode_displays_escaped_table_and_png(own_case, monkeypatch):
-    import roi_kit.intangibles_views as views
+    import roi_kit.views.intangibles_views as views
 
     shown = []
     monkeypatch.setattr(views, "display", shown.append)
@@ -244,8 +244,8 @@ def test_show_intangibles_report_mode_displays_escaped_table_and_png(own_case, m
 def test_report_mode_escapes_user_text_and_handles_no_items(own_case, monkeypatch):
     import dataclasses
 
-    import roi_kit.intangibles_views as views
-    from roi_kit.case import Intangible
+    import roi_kit.views.intangibles_views as views
+    from roi_kit.case.config import Intangible
 
     shown = []
     monkeypatch.setattr(views, "display", shown.append)

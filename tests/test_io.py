@@ -1,7 +1,7 @@
-"""Tests for roi_kit.io: reading messy tables, refusing bad ones clearly, atomic writes.
+"""Tests for roi_kit.io.tables: reading messy tables, refusing bad ones clearly, atomic writes.
 
 Expected values are worked out by hand in comments, or read from the same bytes another
-way (the csv module, Python's codecs), never pasted from roi_kit.io's own output.
+way (the csv module, Python's codecs), never pasted from roi_kit.io.tables's own output.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from roi_kit import io as rio
 from roi_kit.errors import (
     AmbiguousFormatError,
     BadValueError,
@@ -35,6 +34,7 @@ from roi_kit.errors import (
     MissingColumnError,
     RoiKitError,
 )
+from roi_kit.io import tables as rio
 
 KPI_SPEC = {
     "month": "month",

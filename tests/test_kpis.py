@@ -1,4 +1,4 @@
-"""Tests of the KPI catalogue (roi_kit.kpis)."""
+"""Tests of the KPI catalogue (roi_kit.case.kpis)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from roi_kit.case.kpis import CATALOGUE, Kpi, format_value, get_kpi, is_improvement
 from roi_kit.errors import CaseError
-from roi_kit.kpis import CATALOGUE, Kpi, format_value, get_kpi, is_improvement
 
 README = Path(__file__).resolve().parent.parent / "data" / "README.md"
 
@@ -101,7 +101,7 @@ def test_format_value_by_unit():
 
 
 def test_negative_money_puts_the_sign_before_the_currency():
-    from roi_kit.kpis import format_value, get_kpi
+    from roi_kit.case.kpis import format_value, get_kpi
 
     assert format_value(-54.3, get_kpi("avg_deal_size"), "EUR") == "-EUR 54"
     assert format_value(1234.5, get_kpi("revenue"), "EUR") == "EUR 1,234"

@@ -16,10 +16,10 @@ import ipywidgets as w
 import pandas as pd
 import pytest
 
-from roi_kit import measure_views as mv
-from roi_kit.case import Goal, load_case
-from roi_kit.compare import compare_all
-from roi_kit.kpis import get_kpi
+from roi_kit.case.config import Goal, load_case
+from roi_kit.case.kpis import get_kpi
+from roi_kit.measure.compare import compare_all
+from roi_kit.views import measure_views as mv
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_case"
 

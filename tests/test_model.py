@@ -17,10 +17,10 @@ import numpy_financial as npf
 import pytest
 import yaml
 
-from roi_kit import model
-from roi_kit.case import load_case
-from roi_kit.compare import compare_all
+from roi_kit.case.config import load_case
 from roi_kit.errors import CaseError
+from roi_kit.measure.compare import compare_all
+from roi_kit.study import model
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_case"
 
@@ -188,7 +188,7 @@ def test_uncertain_specs_carry_the_measurement_interval(case, inputs, comparison
 
 def test_projection_case_is_labelled_projected(tmp_path):
     folder = tmp_path / "proj"
-    shutil.copytree(Path(model.__file__).parent / "templates" / "case", folder)
+    shutil.copytree(Path(model.__file__).parents[1] / "templates" / "case", folder)
     cfg = yaml.safe_load((folder / "case.yml").read_text(encoding="utf-8"))
     cfg["kind"] = "projection"
     cfg.pop("after")

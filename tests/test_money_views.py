@@ -1,4 +1,4 @@
-"""Tests for roi_kit.money_views (notebooks 05 and 06).
+"""Tests for roi_kit.views.money_views (notebooks 05 and 06).
 
 Expected values are worked out by hand from the sample case's raw files (case.yml,
 costs.csv and adoption.csv, the latter two read here with the csv module), never taken
@@ -14,10 +14,10 @@ from pathlib import Path
 import ipywidgets as w
 import pytest
 
-from roi_kit import model
-from roi_kit import money_views as mv
-from roi_kit.case import load_case
+from roi_kit.case.config import load_case
 from roi_kit.errors import FinanceInputError
+from roi_kit.study import model
+from roi_kit.views import money_views as mv
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_case"
 

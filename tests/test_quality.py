@@ -1,4 +1,4 @@
-"""Tests of the data-quality report (roi_kit.quality)."""
+"""Tests of the data-quality report (roi_kit.case.quality)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roi_kit.case import load_case
-from roi_kit.quality import (
+from roi_kit.case.config import load_case
+from roi_kit.case.quality import (
     SCORE_RULE,
     Finding,
     QualityReport,

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from roi_kit import references as refs_mod
 from roi_kit.errors import BadValueError, DataFileError, FinanceInputError, MissingColumnError
-from roi_kit.references import (
+from roi_kit.money import references as refs_mod
+from roi_kit.money.references import (
     REFERENCE_COLUMNS,
     compare_to_references,
     default_reference_path,

@@ -1,4 +1,4 @@
-"""Tests for roi_kit.sample: the Northwind Supplies sample case with known true effects.
+"""Tests for roi_kit.case.sample: the Northwind Supplies sample case with known true effects.
 
 The files are read back with the csv module and plain Python arithmetic, never with the
 generator's own helpers, so each check is independent of the code under test.
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from roi_kit.case import load_case
+from roi_kit.case.config import load_case
+from roi_kit.case.sample import SAMPLE_FILES, generate_sample_case, main
 from roi_kit.errors import CaseError
-from roi_kit.sample import SAMPLE_FILES, generate_sample_case, main
 
 COMMITTED = Path(__file__).resolve().parents[1] / "data" / "sample_case"
 BASELINE = [f"{y}-{m:02d}" for y in (2022, 2023) for m in range(1, 13)]
@@ -348,7 +348,7 @@ def test_the_readme_table_shows_the_recorded_truth(truth):
 
 
 def test_the_kit_loads_the_sample_case():
-    # The case loader (roi_kit.case) accepts every key and table the generator writes.
+    # The case loader (roi_kit.case.config) accepts every key and table the generator writes.
     case = load_case(COMMITTED)
     assert case.kind == "review" and case.currency == "EUR"
     assert (case.groups.column, case.groups.treated, case.groups.control) == (

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy_financial as npf
 import pytest
 
-from roi_kit import summary
-from roi_kit.case import load_case
+from roi_kit.case.config import load_case
+from roi_kit.study import summary
 
 from .test_cli import ROI_KIT
 

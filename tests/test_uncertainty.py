@@ -1,4 +1,4 @@
-"""Tests for roi_kit.uncertainty: distributions, tornado, Monte Carlo, break-even.
+"""Tests for roi_kit.study.uncertainty: distributions, tornado, Monte Carlo, break-even.
 
 Expected values come from hand calculation (in the comments), scipy.stats distributions'
 own moments and percentiles, and numpy-financial (npv per draw, irr), never from the code
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from roi_kit.errors import CaseError, FinanceInputError, RoiKitError
-from roi_kit.uncertainty import (
+from roi_kit.study.uncertainty import (
     BreakEven,
     Distribution,
     MonteCarloResult,

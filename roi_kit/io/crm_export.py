@@ -76,7 +76,7 @@ from roi_kit.errors import (
     MissingColumnError,
     RoiKitError,
 )
-from roi_kit.io import atomic_write_csv
+from roi_kit.io.tables import atomic_write_csv
 
 __all__ = [
     "FIELDS",

@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from roi_kit.finance import Evaluation
+from roi_kit.money.finance import Evaluation
 
 __all__ = [
     "cumulative_cash_flow",
@@ -50,7 +50,7 @@ def cumulative_cash_flow(ev: Evaluation, *, currency: str = "", title: str | Non
     Parameters
     ----------
     ev : Evaluation
-        From :func:`roi_kit.finance.evaluate`.
+        From :func:`roi_kit.money.finance.evaluate`.
     currency : str
         Label for the amount axis.
     title : str, optional
@@ -123,7 +123,7 @@ def tornado(
     Parameters
     ----------
     table : DataFrame
-        From :func:`roi_kit.uncertainty.tornado` (sorted by swing, largest first).
+        From :func:`roi_kit.study.uncertainty.tornado` (sorted by swing, largest first).
     currency : str
     output : str
         Name of the output on the axis.
@@ -172,7 +172,7 @@ def monte_carlo_histogram(mc, *, currency: str = "") -> Figure:
 
     Parameters
     ----------
-    mc : roi_kit.uncertainty.MonteCarloResult
+    mc : roi_kit.study.uncertainty.MonteCarloResult
     currency : str
     """
     fig = Figure(figsize=(9, 3.6), layout="constrained")
@@ -222,7 +222,7 @@ def scenario_bars(table: pd.DataFrame, *, currency: str = "") -> Figure:
     Parameters
     ----------
     table : DataFrame
-        From :func:`roi_kit.model.evaluate_scenarios`.
+        From :func:`roi_kit.study.model.evaluate_scenarios`.
     currency : str
     """
     fig = Figure(figsize=(8, 3.2), layout="constrained")
@@ -251,7 +251,7 @@ def roi_to_date(table: pd.DataFrame) -> Figure:
     Parameters
     ----------
     table : DataFrame
-        From :func:`roi_kit.model.roi_to_date`.
+        From :func:`roi_kit.study.model.roi_to_date`.
     """
     fig = Figure(figsize=(7, 3), layout="constrained")
     ax = fig.add_subplot()

@@ -267,7 +267,7 @@ def spec_from_assumption(
     ----------
     assumption : object
         Anything with attributes ``name``, ``low``, ``likely``, ``high``, ``distribution``
-        and optionally ``unit`` - for example :class:`roi_kit.case.Assumption`. Read by
+        and optionally ``unit`` - for example :class:`roi_kit.case.config.Assumption`. Read by
         attribute so this module does not depend on the case loader.
     bounds : (float, float), optional
         Natural bounds, e.g. the valid range of the assumption's catalogue entry.
@@ -772,7 +772,7 @@ def break_even(
 
     Examples
     --------
-    >>> from roi_kit.uncertainty import Distribution, break_even
+    >>> from roi_kit.study.uncertainty import Distribution, break_even
     >>> specs = {"a": Distribution("a", "pert", 0.2, 0.4, 0.6, unit="fraction")}
     >>> be = break_even(lambda p: {"npv": 1000 * p["a"] - 300}, specs, "a")
     >>> round(be.value, 6), be.message

@@ -28,16 +28,16 @@ from IPython.display import HTML, display
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from roi_kit import adoption as adopt
-from roi_kit.case import Goal, kpi_columns, save_case_config
-from roi_kit.compare import MIN_SEASONAL_MONTHS, compare_all, counterfactual
+from roi_kit.case.config import Goal, kpi_columns, save_case_config
+from roi_kit.case.kpis import Kpi, format_value, get_kpi
+from roi_kit.case.quality import MIN_BASELINE_MONTHS, QualityReport, check_case
 from roi_kit.errors import RoiKitError
-from roi_kit.kpis import Kpi, format_value, get_kpi
-from roi_kit.quality import MIN_BASELINE_MONTHS, QualityReport, check_case
-from roi_kit.widgets import show_figure
+from roi_kit.measure import adoption as adopt
+from roi_kit.measure.compare import MIN_SEASONAL_MONTHS, compare_all, counterfactual
+from roi_kit.widgets.panels import show_figure
 
 if TYPE_CHECKING:
-    from roi_kit.case import Case
+    from roi_kit.case.config import Case
 
 __all__ = [
     "Objective",
@@ -145,7 +145,7 @@ OBJECTIVES: tuple[Objective, ...] = (
     ),
 )
 
-#: Display names of the comparison methods of :func:`roi_kit.compare.compare_all`.
+#: Display names of the comparison methods of :func:`roi_kit.measure.compare.compare_all`.
 METHOD_NAMES: Mapping[str, str] = {
     "naive": "Naive before/after",
     "counterfactual": "Counterfactual (trend + season)",
@@ -202,7 +202,7 @@ def baseline_means(case: Case, group: str = "treated") -> dict[str, float]:
 
     Parameters
     ----------
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
     group : {"treated", "control"}
 
     Returns
@@ -257,7 +257,7 @@ def goals_table(case: Case, goals: Sequence[Goal] | None = None) -> pd.DataFrame
 
     Parameters
     ----------
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
     goals : sequence of Goal, optional
         Default: the case's goals.
 
@@ -316,10 +316,10 @@ def save_goals(case: Case, new_path: str | Path, goals: Sequence[Goal]) -> tuple
 
     Parameters
     ----------
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
     new_path : str or Path
         The new ``.yml`` file (relative paths are relative to the working directory, which
-        is ``notebooks/`` in a notebook). :func:`roi_kit.case.save_case_config` refuses an
+        is ``notebooks/`` in a notebook). :func:`roi_kit.case.config.save_case_config` refuses an
         existing file and any file in the sample case.
     goals : sequence of Goal
 
@@ -389,7 +389,7 @@ def goals_panel(case: Case, *, report_mode: bool = False) -> w.Widget | None:
 
     Parameters
     ----------
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
     report_mode : bool
 
     Returns
@@ -526,7 +526,7 @@ class BaselineFacts:
     control_months : int
         Baseline months with a control row.
     quality_score : int
-        0-100 from :func:`roi_kit.quality.check_case`.
+        0-100 from :func:`roi_kit.case.quality.check_case`.
     errors, warnings : int
         Counts of quality findings.
     """
@@ -559,9 +559,9 @@ def baseline_facts(case: Case, report: QualityReport | None = None) -> BaselineF
 
     Parameters
     ----------
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
     report : QualityReport, optional
-        Default: :func:`roi_kit.quality.check_case` of the case.
+        Default: :func:`roi_kit.case.quality.check_case` of the case.
 
     Returns
     -------
@@ -774,7 +774,7 @@ def kpi_history_figure(case: Case, kpi_name: str, *, ax=None) -> Figure:
 
     Parameters
     ----------
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
     kpi_name : str
     ax : matplotlib Axes, optional
         Draw into it (for a grid); default a new figure.
@@ -819,7 +819,7 @@ def baseline_figure(case: Case, kpis: Sequence[str] | None = None, *, ncols: int
 
     Parameters
     ----------
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
     kpis : sequence of str, optional
         Default: every KPI column of the case.
     ncols : int
@@ -1143,7 +1143,7 @@ def tracking_figure(
 
     Parameters
     ----------
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
         A review case.
     kpi_name : str
     methods : sequence of {"naive", "counterfactual", "did"}
@@ -1245,13 +1245,13 @@ def method_table(
     kpis: Sequence[str] | None = None,
     methods: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """The comparison table of :func:`roi_kit.compare.compare_all` for people.
+    """The comparison table of :func:`roi_kit.measure.compare.compare_all` for people.
 
     Parameters
     ----------
     frame : pandas.DataFrame
         From ``compare_all(case)``.
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
     kpis, methods : sequence of str, optional
         Keep only these KPIs / method names (a method keeps its placebo rows too).
 
@@ -1297,7 +1297,7 @@ def goal_progress(case: Case, frame: pd.DataFrame, method: str = "counterfactual
 
     Parameters
     ----------
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
     frame : pandas.DataFrame
         From ``compare_all(case)``.
     method : {"counterfactual", "did", "naive"}
@@ -1398,7 +1398,7 @@ def true_effect_check(
     ----------
     frame : pandas.DataFrame
         From ``compare_all(case)``.
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
     true_effects : mapping or None
         From :func:`load_true_effects`; None gives a one-line explanation.
     kpis : sequence of str
@@ -1465,7 +1465,7 @@ def tracking_panel(
 
     Parameters
     ----------
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
         A review case.
     report_mode : bool
     frame : pandas.DataFrame, optional

@@ -29,8 +29,8 @@ from pathlib import Path
 import pandas as pd
 
 from roi_kit import formatting as fmt
-from roi_kit import io
 from roi_kit.errors import BadValueError, DataFileError, FinanceInputError
+from roi_kit.io import tables as io
 
 __all__ = [
     "REFERENCE_COLUMNS",
@@ -124,7 +124,7 @@ def default_reference_path() -> Path:
     pathlib.Path
         Resolved relative to this file, so it works from any working directory.
     """
-    return Path(__file__).resolve().parents[1] / "data" / "reference_points.csv"
+    return Path(__file__).resolve().parents[2] / "data" / "reference_points.csv"
 
 
 def load_reference_points(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:

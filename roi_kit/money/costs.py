@@ -50,6 +50,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from roi_kit.case.types import CATEGORIES, FREQUENCIES, TYPES
 from roi_kit.errors import BadValueError, FinanceInputError, MissingColumnError
 
 __all__ = [
@@ -63,23 +64,6 @@ __all__ = [
     "tco_table",
 ]
 
-#: Cost categories, in display order.
-CATEGORIES = (
-    "software",
-    "hardware",
-    "implementation",
-    "data_migration",
-    "integration",
-    "training",
-    "support",
-    "subscription",
-    "internal_staff",
-    "other",
-)
-#: Cost types.
-TYPES = ("one_time", "recurring")
-#: Payment frequencies.
-FREQUENCIES = ("once", "monthly", "quarterly", "annual")
 
 _REQUIRED = ("item", "category", "type", "amount", "frequency", "start", "end")
 

@@ -30,7 +30,7 @@ __all__ = [
 #: Which way a KPI is better.
 DIRECTIONS = ("higher", "lower")
 
-#: The ``roi_kit.io`` column kinds a KPI may be parsed as.
+#: The ``roi_kit.io.tables`` column kinds a KPI may be parsed as.
 KINDS = ("money", "count", "fraction", "nonneg", "number")
 
 
@@ -51,7 +51,7 @@ class Kpi:
     direction : {"higher", "lower"}
         Which way is an improvement.
     kind : {"money", "count", "fraction", "nonneg", "number"}
-        The ``roi_kit.io`` kind used to parse the column.
+        The ``roi_kit.io.tables`` kind used to parse the column.
     description : str
         One sentence on what the column holds.
     """

@@ -2,7 +2,7 @@
 
 :func:`load_case` is the only way the kit reads a case. It checks every key and value of
 ``case.yml`` (unknown keys are refused with the nearest valid one, so a typo never silently
-falls back to a default), reads the tables through :mod:`roi_kit.io`, checks the periods
+falls back to a default), reads the tables through :mod:`roi_kit.io.tables`, checks the periods
 against the data and returns a frozen :class:`Case`. :func:`save_case_config` writes an
 edited ``case.yml`` to a *new* file the user names; input files are never modified.
 :func:`scaffold_case` starts a new case from the template (``roi-kit new``) and
@@ -32,11 +32,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from roi_kit import costs as _costs
-from roi_kit import io as kit_io
+from roi_kit.case import types as _costs
+from roi_kit.case.kpis import CATALOGUE, DIRECTIONS, KINDS, Kpi, get_kpi
+from roi_kit.case.types import IntangibleItem
 from roi_kit.errors import CaseError, DataFileError, RoiKitError
-from roi_kit.intangibles import IntangibleItem
-from roi_kit.kpis import CATALOGUE, DIRECTIONS, KINDS, Kpi, get_kpi
+from roi_kit.io import tables as kit_io
 
 __all__ = [
     "ASSUMPTIONS",
@@ -1477,7 +1477,7 @@ def _template_dir() -> Path:
 
 
 def _sample_dir() -> Path:
-    return (Path(__file__).resolve().parent.parent / "data" / "sample_case").resolve()
+    return (Path(__file__).resolve().parents[2] / "data" / "sample_case").resolve()
 
 
 def scaffold_case(path: str | Path) -> Path:
@@ -1597,7 +1597,7 @@ def save_case_config(
         _parse_config(merged, default_name=resolved.parent.name)
     except CaseError as exc:
         raise CaseError(f"not saved, the result would be invalid: {exc}") from None
-    header = "# Written by roi_kit.case.save_case_config; format: data/README.md\n"
+    header = "# Written by roi_kit.case.config.save_case_config; format: data/README.md\n"
     body = yaml.safe_dump(merged, sort_keys=False, allow_unicode=True, default_flow_style=None)
     return kit_io.atomic_write_text(target, header + body)
 
@@ -1615,7 +1615,7 @@ def validate_command(path: str | Path) -> int:
     int
         Exit code: 1 if the case does not load or the report has an error finding, else 0.
     """
-    from roi_kit.quality import check_case, format_report
+    from roi_kit.case.quality import check_case, format_report
 
     try:
         case = load_case(path)

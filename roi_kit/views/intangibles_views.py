@@ -2,13 +2,13 @@
 
 The source articles end their ROI method with the value a formula misses: customer
 experience, data insight, a stronger sales team, team efficiency, long-term relationship
-value. :mod:`roi_kit.intangibles` scores them (1-5, a weight, the evidence); this module shows
+value. :mod:`roi_kit.money.intangibles` scores them (1-5, a weight, the evidence); this module shows
 that scorecard in notebook ``08_intangibles``:
 
 - :func:`scorecard_table_html` and :func:`scorecard_figure`: the static table and chart;
 - :func:`intangibles_panel`: sliders and text boxes per item, a row to add an item of one's
   own, the score and chart updating live, and a button that saves the items to a *new*
-  ``case.yml`` through :func:`roi_kit.case.save_case_config`;
+  ``case.yml`` through :func:`roi_kit.case.config.save_case_config`;
 - :func:`show_intangibles`: the panel, or in report mode the table and chart.
 
 Item names and evidence notes are the user's text: the HTML table escapes them, and the chart
@@ -28,9 +28,9 @@ import pandas as pd
 from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
-from roi_kit.case import Case, load_case, save_case_config
+from roi_kit.case.config import Case, load_case, save_case_config
 from roi_kit.errors import RoiKitError
-from roi_kit.intangibles import (
+from roi_kit.money.intangibles import (
     DEFAULT_ITEMS,
     SCORE_MAX,
     SCORE_MIN,
@@ -39,7 +39,7 @@ from roi_kit.intangibles import (
     items_to_config,
     scorecard,
 )
-from roi_kit.widgets import show_figure
+from roi_kit.widgets.panels import show_figure
 
 __all__ = [
     "NOT_MONEY",
@@ -82,7 +82,7 @@ def case_items(case: Case) -> tuple[IntangibleItem, ...]:
     -------
     tuple of IntangibleItem
         The case's ``intangibles`` in file order. A case that scores none gets the five items
-        the source articles name (:data:`~roi_kit.intangibles.DEFAULT_ITEMS`), each at score 3
+        the source articles name (:data:`~roi_kit.money.intangibles.DEFAULT_ITEMS`), each at score 3
         (the midpoint), weight 1 and no evidence, for the user to score.
     """
     if not case.intangibles:
@@ -264,7 +264,7 @@ def save_items(case: Case, items: Iterable[IntangibleItem], new_path: str | Path
     items : iterable of IntangibleItem
     new_path : str or Path
         A new ``.yml`` file. A relative path is taken inside the case folder. It must not
-        exist and must not be in the sample case (see :func:`roi_kit.case.save_case_config`).
+        exist and must not be in the sample case (see :func:`roi_kit.case.config.save_case_config`).
 
     Returns
     -------
@@ -274,7 +274,8 @@ def save_items(case: Case, items: Iterable[IntangibleItem], new_path: str | Path
     Raises
     ------
     CaseError
-        As :func:`roi_kit.case.save_case_config`: the file exists, is in the sample case, is not
+        As :func:`roi_kit.case.config.save_case_config`: the file exists, is in the sample case,
+        is not
         ``.yml``, or the result would not be valid (nothing is written then).
     """
     return save_case_config(
@@ -364,7 +365,7 @@ def intangibles_panel(case: Case, items: Sequence[IntangibleItem] | None = None)
         the weighted score, table and chart; and the save row (``panel.path_box``,
         ``panel.save_button``, ``panel.status``, which shows success or the error message).
         ``panel.items`` and ``panel.card`` hold the current items and
-        :class:`~roi_kit.intangibles.Scorecard`; ``panel.rows`` the per-item widgets as
+        :class:`~roi_kit.money.intangibles.Scorecard`; ``panel.rows`` the per-item widgets as
         ``(label, score, weight, evidence, remove)`` tuples.
     """
     start = tuple(case_items(case) if items is None else items)

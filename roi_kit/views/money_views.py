@@ -2,8 +2,8 @@
 
 Tables, figures and slider panels for the two money notebooks. Nothing here computes a
 benefit or a cost of its own: every number comes from the one model
-(:func:`roi_kit.model.benefit_lines`, :func:`roi_kit.benefits.total_benefits`,
-:func:`roi_kit.costs.cost_schedule`, :func:`roi_kit.finance.evaluate`); this module
+(:func:`roi_kit.study.model.benefit_lines`, :func:`roi_kit.money.benefits.total_benefits`,
+:func:`roi_kit.money.costs.cost_schedule`, :func:`roi_kit.money.finance.evaluate`); this module
 arranges, labels and draws what those functions return.
 
 Each panel has two modes. Interactive (``report_mode=False``): ipywidgets sliders with
@@ -35,14 +35,15 @@ from IPython.display import HTML, display
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from roi_kit import benefits as bn
-from roi_kit import costs as cs
-from roi_kit import finance, model
-from roi_kit.case import Case
+from roi_kit.case.config import Case
 from roi_kit.errors import FinanceInputError
 from roi_kit.formatting import money, percent
-from roi_kit.widgets import show_figure, show_table
-from roi_kit.widgets import table_html as _html
+from roi_kit.money import benefits as bn
+from roi_kit.money import costs as cs
+from roi_kit.money import finance
+from roi_kit.study import model
+from roi_kit.widgets.panels import show_figure, show_table
+from roi_kit.widgets.panels import table_html as _html
 
 __all__ = [
     "CATEGORY_COLORS",
@@ -172,11 +173,11 @@ class BenefitView:
     Attributes
     ----------
     params : dict
-        Every model parameter used (:func:`roi_kit.model.base_params` plus overrides).
+        Every model parameter used (:func:`roi_kit.study.model.base_params` plus overrides).
     lines : tuple of BenefitLine
-        From :func:`roi_kit.model.benefit_lines`, sources labelled from the case.
+        From :func:`roi_kit.study.model.benefit_lines`, sources labelled from the case.
     annual_benefit : float, currency/year
-        Counted lines summed (:func:`roi_kit.benefits.total_benefits`), before risk.
+        Counted lines summed (:func:`roi_kit.money.benefits.total_benefits`), before risk.
     risk_adjusted : float, currency/year
         ``annual_benefit`` lowered by the TEI benefit risk.
     steps : tuple of WaterfallStep
@@ -256,10 +257,10 @@ def benefit_view(
     ----------
     case : Case
     inputs : Inputs
-        From :func:`roi_kit.model.model_inputs` (measured once, reused per slider move).
+        From :func:`roi_kit.study.model.model_inputs` (measured once, reused per slider move).
     overrides : mapping, optional
         Parameter name -> value (fractions as fractions: ``gross_margin=0.4``), any key
-        of :func:`roi_kit.model.base_params`.
+        of :func:`roi_kit.study.model.base_params`.
 
     Returns
     -------
@@ -585,7 +586,7 @@ def benefits_panel(case: Case, inputs: model.Inputs) -> w.Widget:
     ----------
     case : Case
     inputs : Inputs
-        From :func:`roi_kit.model.model_inputs`.
+        From :func:`roi_kit.study.model.model_inputs`.
 
     Returns
     -------
@@ -671,7 +672,7 @@ class CostView:
     tco : float, currency
         Initial + Years 1..N, overrun included, before risk.
     risk_adjusted_years : ndarray, currency
-        ``[Initial, Year 1..N]`` after the cost risk (from :func:`roi_kit.finance.evaluate`).
+        ``[Initial, Year 1..N]`` after the cost risk (from :func:`roi_kit.money.finance.evaluate`).
     risk_adjusted_tco : float, currency
     pv_costs : float, currency
         Present value of the risk-adjusted costs at ``discount_rate``.
@@ -706,7 +707,7 @@ def cost_view(
     risk_costs : float, fraction [0, 10), optional
         Default: ``case.risk_costs``.
     annual : {"prorated", "anniversary"}
-        How annual lines are charged (see :mod:`roi_kit.costs`).
+        How annual lines are charged (see :mod:`roi_kit.money.costs`).
 
     Returns
     -------
@@ -798,7 +799,7 @@ def ledger_table(case: Case, schedule: cs.CostSchedule | None = None) -> pd.Data
 
 
 def tco_display_table(view: CostView) -> pd.DataFrame:
-    """The TCO by category and year (:func:`roi_kit.costs.tco_table`), formatted.
+    """The TCO by category and year (:func:`roi_kit.money.costs.tco_table`), formatted.
 
     Parameters
     ----------

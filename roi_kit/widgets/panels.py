@@ -15,8 +15,9 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import HTML, Image, display
 
-from roi_kit import finance, plots
 from roi_kit import formatting as fmt
+from roi_kit.money import finance
+from roi_kit.views import plots
 
 __all__ = [
     "show_figure",
@@ -65,7 +66,7 @@ def quick_roi_panel(
     -------
     ipywidgets.Widget
         A VBox; ``panel.children[0]`` holds the sliders, ``panel.result`` the latest
-        :class:`~roi_kit.finance.QuickEstimate`.
+        :class:`~roi_kit.money.finance.QuickEstimate`.
     """
     top = max(gain, cost) * 5 or 100_000.0
     style = {"description_width": "9em"}
@@ -235,7 +236,7 @@ def roi_slider_specs(params: dict) -> dict[str, tuple[float, float, float, str]]
 
 def _roi_outputs(case, result) -> tuple[str, str, object]:
     """HTML headline, HTML tables, and the cash-flow figure for one model result."""
-    from roi_kit import model
+    from roi_kit.study import model
 
     ev = result.evaluation
     cur = case.currency
@@ -267,16 +268,16 @@ def roi_panel(case, *, inputs=None) -> w.Widget:
 
     Parameters
     ----------
-    case : roi_kit.case.Case
-    inputs : roi_kit.model.Inputs, optional
+    case : roi_kit.case.config.Case
+    inputs : roi_kit.study.model.Inputs, optional
         Precomputed measurements (saves re-measuring).
 
     Returns
     -------
     ipywidgets.Widget
-        ``panel.result`` holds the latest :class:`roi_kit.model.CaseResult`.
+        ``panel.result`` holds the latest :class:`roi_kit.study.model.CaseResult`.
     """
-    from roi_kit import model
+    from roi_kit.study import model
 
     inputs = inputs if inputs is not None else model.model_inputs(case)
     base = model.base_params(case, inputs)
@@ -322,7 +323,7 @@ def show_roi(case, *, inputs=None, report_mode: bool = False) -> None:
     if not report_mode:
         display(roi_panel(case, inputs=inputs))
         return
-    from roi_kit import model
+    from roi_kit.study import model
 
     result = model.evaluate_case(case, inputs=inputs)
     head, tab, fig = _roi_outputs(case, result)

@@ -30,7 +30,7 @@ from scipy import stats
 from roi_kit.errors import RoiKitError
 
 if TYPE_CHECKING:
-    from roi_kit.case import Case
+    from roi_kit.case.config import Case
 
 __all__ = [
     "AdoptionError",
@@ -149,7 +149,7 @@ def adoption_table(case: Case) -> pd.DataFrame:
 
     Parameters
     ----------
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
 
     Returns
     -------
@@ -179,7 +179,7 @@ def adoption_summary(case: Case, *, threshold: float = DEFAULT_TARGET_RATE) -> A
 
     Parameters
     ----------
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
     threshold : float, fraction (0, 1]
         The adoption rate whose first month is reported (default 0.8).
 
@@ -277,7 +277,7 @@ def kpi_series(case: Case, kpi: str, group: str = "treated") -> pd.Series:
 
     Parameters
     ----------
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
     kpi : str
         KPI column of ``case.kpis``.
     group : {"treated", "control"}
@@ -317,13 +317,13 @@ def uplift_vs_adoption(case: Case, kpi: str, *, method: str = "counterfactual") 
     The gap is measured two ways:
 
     - ``"counterfactual"``: actual minus the trend-and-season projection of
-      :func:`roi_kit.compare.counterfactual` fitted on the baseline;
+      :func:`roi_kit.measure.compare.counterfactual` fitted on the baseline;
     - ``"did"``: (treated - control) that month minus the mean baseline (treated - control)
       gap (needs a control group).
 
     Parameters
     ----------
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
         A review case with an adoption table.
     kpi : str
         KPI column.
@@ -341,7 +341,7 @@ def uplift_vs_adoption(case: Case, kpi: str, *, method: str = "counterfactual") 
         No adoption table or after period, fewer than 3 after months with both numbers, or
         ``"did"`` without a control group.
     """
-    from roi_kit.compare import counterfactual
+    from roi_kit.measure.compare import counterfactual
 
     if method not in ("counterfactual", "did"):
         raise AdoptionError(f"method must be 'counterfactual' or 'did' (found {method!r})")

@@ -8,7 +8,7 @@ pure and vectorised: every numeric argument may be a scalar or a numpy array, so
 
 Sign conventions, used everywhere in this module:
 
-- an argument named ``delta_*`` is a change **after minus before**, as ``roi_kit.compare``
+- an argument named ``delta_*`` is a change **after minus before**, as ``roi_kit.measure.compare``
   reports it; a fall in a cost is therefore negative, and the functions turn it into a
   positive saving themselves;
 - an argument named ``*_saved`` or ``*_avoided`` is already "positive is good".
@@ -1153,7 +1153,7 @@ def realise(
     risk : float or ndarray, fraction [0-1), default 0
         Forrester TEI risk adjustment: benefits are lowered by this share to reflect the
         chance they are overestimated. (Costs are raised by theirs in
-        :func:`roi_kit.costs.cost_schedule`.)
+        :func:`roi_kit.money.costs.cost_schedule`.)
 
     Returns
     -------

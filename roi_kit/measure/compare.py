@@ -1300,7 +1300,7 @@ def compare_all(
 
     Parameters
     ----------
-    case : roi_kit.case.Case
+    case : roi_kit.case.config.Case
         A review case (a projection has no after period to measure).
     methods : sequence of str
         Any of ``"naive"``, ``"counterfactual"``, ``"did"`` (DiD needs a control group).
@@ -1314,10 +1314,10 @@ def compare_all(
     pandas.DataFrame
         As :func:`compare_frame`: one row per KPI and method, placebo rows included.
     """
-    # Imported here: roi_kit.case imports the loaders, which need not load for pure
+    # Imported here: roi_kit.case.config imports the loaders, which need not load for pure
     # DataFrame use of this module.
-    from roi_kit.case import kpi_columns
-    from roi_kit.kpis import format_value, get_kpi
+    from roi_kit.case.config import kpi_columns
+    from roi_kit.case.kpis import format_value, get_kpi
 
     if case.after is None:
         raise CompareInputError(

@@ -9,7 +9,7 @@ The kit's three source articles each end with a worked example:
    "an ROI of about 250%", with no baseline, margin or cost given.
 
 This module reproduces each literally, shows what is wrong or missing, and redoes it in
-money with stated assumptions, through :mod:`roi_kit.finance` (every ROI definition, NPV,
+money with stated assumptions, through :mod:`roi_kit.money.finance` (every ROI definition, NPV,
 TEI). Results are frozen dataclasses; tables are tidy DataFrames of formatted text; the
 notebook ``09_case_studies.ipynb`` only calls these functions and shows their output.
 
@@ -39,10 +39,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 from scipy.optimize import brentq
 
-from roi_kit import finance, plots, references
 from roi_kit import formatting as fmt
 from roi_kit.errors import FinanceInputError
-from roi_kit.widgets import show_figure
+from roi_kit.money import finance, references
+from roi_kit.views import plots
+from roi_kit.widgets.panels import show_figure
 
 __all__ = [
     "SimpleExample",
@@ -1324,10 +1325,10 @@ def references_panel(
     Parameters
     ----------
     user_roi : float
-        In the unit of ``definition`` (see :func:`roi_kit.references.compare_to_references`).
+        In the unit of ``definition`` (see :func:`roi_kit.money.references.compare_to_references`).
     definition : str
     refs : DataFrame, optional
-        Default :func:`roi_kit.references.load_reference_points`.
+        Default :func:`roi_kit.money.references.load_reference_points`.
 
     Returns
     -------

@@ -3,13 +3,13 @@
 One model serves every view. :func:`evaluate_case` gives the full, explained result for
 one set of assumptions (a slider position); :func:`case_model` returns a vectorised
 function of the same model for sensitivity and Monte Carlo (100,000 draws at once).
-Both go through the same benefit functions (:mod:`roi_kit.benefits`), the same cost
-schedule (:mod:`roi_kit.costs`) and the same discounting (:mod:`roi_kit.finance`).
+Both go through the same benefit functions (:mod:`roi_kit.money.benefits`), the same cost
+schedule (:mod:`roi_kit.money.costs`) and the same discounting (:mod:`roi_kit.money.finance`).
 
 How the benefit is built (a review case)
 ----------------------------------------
 1. Each KPI's change is measured on the CRM group by the chosen comparison method
-   (counterfactual by default; :mod:`roi_kit.compare`), in KPI units per month.
+   (counterfactual by default; :mod:`roi_kit.measure.compare`), in KPI units per month.
 2. Only changes that are improvements *with an interval excluding zero* are counted;
    the others are shown with the reason. Counting a change the data cannot tell from
    noise would call it a gain.
@@ -36,12 +36,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from roi_kit import benefits as bn
-from roi_kit import costs as cs
-from roi_kit import finance
-from roi_kit.case import Case
+from roi_kit.case.config import Case
 from roi_kit.errors import CaseError
-from roi_kit.uncertainty import Distribution, spec_from_assumption
+from roi_kit.money import benefits as bn
+from roi_kit.money import costs as cs
+from roi_kit.money import finance
+from roi_kit.study.uncertainty import Distribution, spec_from_assumption
 
 __all__ = [
     "MEASURED_KPIS",
@@ -166,7 +166,7 @@ def measured_changes(
     method : {"counterfactual", "did", "naive"}
         Comparison whose estimate is turned into money (review cases).
     comparison : DataFrame, optional
-        A table from :func:`roi_kit.compare.compare_all`, to avoid computing it twice.
+        A table from :func:`roi_kit.measure.compare.compare_all`, to avoid computing it twice.
 
     Returns
     -------
@@ -194,7 +194,7 @@ def measured_changes(
             )
         return out
     if comparison is None:
-        from roi_kit.compare import compare_all
+        from roi_kit.measure.compare import compare_all
 
         comparison = compare_all(case)
     rows = comparison[comparison["method"] == method]
@@ -278,7 +278,7 @@ def model_inputs(
     method : str
         Comparison method for review cases.
     comparison : DataFrame, optional
-        Precomputed :func:`roi_kit.compare.compare_all` table.
+        Precomputed :func:`roi_kit.measure.compare.compare_all` table.
     """
     changes = measured_changes(case, method=method, comparison=comparison)
     counted = {k: c.improvement for k, c in changes.items()}

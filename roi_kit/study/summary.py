@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from roi_kit import formatting as fmt
-from roi_kit import model, quality, uncertainty
-from roi_kit.case import Case
-from roi_kit.compare import compare_all
-from roi_kit.intangibles import items_from_config, scorecard
+from roi_kit.case import quality
+from roi_kit.case.config import Case
+from roi_kit.measure.compare import compare_all
+from roi_kit.money.intangibles import items_from_config, scorecard
+from roi_kit.study import model, uncertainty
 
 __all__ = [
     "SCHEMA",
@@ -72,7 +73,7 @@ class Study:
     ----------
     case : Case
     comparison : DataFrame
-        :func:`roi_kit.compare.compare_all` (empty for a projection).
+        :func:`roi_kit.measure.compare.compare_all` (empty for a projection).
     inputs : model.Inputs
     result : model.CaseResult
     specs : dict of str to Distribution

@@ -4,7 +4,7 @@ Each check is a plain function on a DataFrame that returns a list of :class:`Fin
 :func:`check_case` runs them all on a loaded case and scores the result. The checks do not
 change or drop any data: they say what to look at, and the analyst decides.
 
-Row numbers in findings are the DataFrame's index labels; tables read by :mod:`roi_kit.io`
+Row numbers in findings are the DataFrame's index labels; tables read by :mod:`roi_kit.io.tables`
 (and so every table of a loaded case) carry spreadsheet row numbers there (header = row 1).
 """
 
@@ -18,10 +18,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from roi_kit.kpis import CATALOGUE
+from roi_kit.case.kpis import CATALOGUE
 
 if TYPE_CHECKING:
-    from roi_kit.case import Case
+    from roi_kit.case.config import Case
 
 __all__ = [
     "Finding",
@@ -353,7 +353,7 @@ def find_impossible_values(
     df : pandas.DataFrame
     table : str
     kinds : Mapping[str, str], optional
-        Column -> ``roi_kit.io`` kind (``"fraction"``, ``"count"``, ``"nonneg"``...).
+        Column -> ``roi_kit.io.tables`` kind (``"fraction"``, ``"count"``, ``"nonneg"``...).
         Default: the KPI catalogue's kinds and the adoption columns (counts).
 
     Returns
@@ -595,7 +595,7 @@ def check_case(case: Case) -> QualityReport:
     Parameters
     ----------
     case : Case
-        A case from :func:`roi_kit.case.load_case`.
+        A case from :func:`roi_kit.case.config.load_case`.
 
     Returns
     -------
@@ -603,7 +603,7 @@ def check_case(case: Case) -> QualityReport:
         Findings sorted errors first; score by :data:`SCORE_RULE`: start at 100, minus 25
         per error, 5 per warning, 1 per info, floored at 0.
     """
-    from roi_kit.case import kpi_columns
+    from roi_kit.case.config import kpi_columns
 
     findings: list[Finding] = []
     kpis = case.kpis

@@ -1,0 +1,3 @@
+"""The case: its types, ``case.yml`` parsing, loading, writing, the KPI catalogue, the
+data-quality report and the sample case.
+"""

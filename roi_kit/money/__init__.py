@@ -1,0 +1,3 @@
+"""Money: finance (every ROI definition, NPV, IRR, payback), benefit lines, the cost
+schedule, intangibles, reference points. Imports ``case`` and ``io``, never ``measure``.
+"""

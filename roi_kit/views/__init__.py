@@ -1,0 +1,3 @@
+"""Figures and tables by topic. Views take results and never compute a model;
+figures accept ``ax=``.
+"""

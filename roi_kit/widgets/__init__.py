@@ -1,0 +1,1 @@
+"""Slider panels and display helpers for the notebooks."""
