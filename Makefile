@@ -39,9 +39,10 @@ report: $(RUNTIME_STAMP) ## execute every notebook on the sample case and write 
 lint: $(DEV_STAMP) ## ruff lint and format check
 	$(BIN)/ruff check roi_kit tests benchmarks
 	$(BIN)/ruff format --check roi_kit tests benchmarks
+	$(BIN)/lint-imports
 
-test: lint ## lint, unit/property/CLI tests, and every notebook under nbval
-	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env
+test: lint ## lint, unit/property/CLI/doctests, and every notebook under nbval
+	$(BIN)/python -m pytest roi_kit tests notebooks --nbval-lax --nbval-current-env
 
 lab: $(RUNTIME_STAMP) ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks

@@ -52,7 +52,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from roi_kit.case.config import scaffold_case
+    from roi_kit.case import scaffold_case
 
     path = scaffold_case(args.path)
     print(f"new case: {path} (edit case.yml and the CSV files, then `roi-kit validate {path}`)")
@@ -60,27 +60,27 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from roi_kit.case.config import validate_command
+    from roi_kit.case import validate_command
 
     return validate_command(args.path)
 
 
 def _cmd_import_crm(args: argparse.Namespace) -> int:
-    from roi_kit.case.config import crm_mapping
-    from roi_kit.io.crm_export import import_crm_command
+    from roi_kit.case import crm_mapping
+    from roi_kit.io import import_crm_command
 
     mapping = crm_mapping(args.case) if args.case else None
     return import_crm_command(args.export, args.output, by=args.by, mapping=mapping)
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from roi_kit.case.sample import main as sample_main
+    from roi_kit.case import main as sample_main
 
     return sample_main([args.out] if args.out else [])
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from roi_kit.case.config import load_case
+    from roi_kit.case import load_case
     from roi_kit.study import summary
 
     study = summary.run_study(load_case(args.case), n=args.draws, seed=args.seed)

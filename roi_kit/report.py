@@ -227,7 +227,7 @@ def build_report(
 
 
 def _case_name(case_path: str) -> str:
-    from roi_kit.case.config import load_case
+    from roi_kit.case import load_case
 
     return load_case(case_path).name
 
@@ -235,7 +235,7 @@ def _case_name(case_path: str) -> str:
 def _headline(params: Mapping[str, Any]) -> str:
     """The headline figures of the case for the front page, computed the way the summary
     notebook computes them (same method, draws and seed, so the numbers agree)."""
-    from roi_kit.case.config import load_case
+    from roi_kit.case import load_case
     from roi_kit.study import summary
 
     study = summary.run_study(

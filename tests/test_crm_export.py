@@ -30,18 +30,9 @@ from roi_kit.io.crm_export import (
     import_opportunities,
 )
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "crm-sales-opportunities"
-
-
 @pytest.fixture(scope="module")
-def pipeline_csv() -> Path:
-    path = DATA / "sales_pipeline.csv"
-    if not path.is_file():
-        pytest.fail(
-            f"the public dataset is missing: expected {path} (shared/ beside the repository, "
-            "see shared/data/crm-sales-opportunities/README.md)"
-        )
-    return path
+def pipeline_csv(dataset_dir) -> Path:
+    return dataset_dir / "sales_pipeline.csv"
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +154,7 @@ def test_real_groups_sum_to_totals(real, pipeline_csv, by):
 
 
 def test_real_regional_office_join_matches_csv_module(pipeline_csv, raw_rows):
-    with (DATA / "sales_teams.csv").open(newline="", encoding="utf-8") as handle:
+    with (pipeline_csv.parent / "sales_teams.csv").open(newline="", encoding="utf-8") as handle:
         office = {r["sales_agent"]: r["regional_office"] for r in csv.DictReader(handle)}
     revenue: dict[str, float] = defaultdict(float)
     for r in raw_rows:

@@ -30,7 +30,7 @@ import yaml
 
 from roi_kit.case.kpis import CATALOGUE
 from roi_kit.errors import CaseError
-from roi_kit.io.tables import atomic_write_text
+from roi_kit.io import atomic_write_text
 
 __all__ = [
     "DEFAULT_SEED",

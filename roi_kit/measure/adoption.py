@@ -30,7 +30,7 @@ from scipy import stats
 from roi_kit.errors import RoiKitError
 
 if TYPE_CHECKING:
-    from roi_kit.case.config import Case
+    from roi_kit.case import Case
 
 __all__ = [
     "AdoptionError",

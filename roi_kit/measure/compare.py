@@ -1316,8 +1316,7 @@ def compare_all(
     """
     # Imported here: roi_kit.case.config imports the loaders, which need not load for pure
     # DataFrame use of this module.
-    from roi_kit.case.config import kpi_columns
-    from roi_kit.case.kpis import format_value, get_kpi
+    from roi_kit.case import format_value, get_kpi, kpi_columns
 
     if case.after is None:
         raise CompareInputError(

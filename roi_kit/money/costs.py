@@ -50,7 +50,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from roi_kit.case.types import CATEGORIES, FREQUENCIES, TYPES
+from roi_kit.case import CATEGORIES, FREQUENCIES, TYPES
 from roi_kit.errors import BadValueError, FinanceInputError, MissingColumnError
 
 __all__ = [

@@ -29,7 +29,7 @@ from typing import Any, NoReturn
 
 import pandas as pd
 
-from roi_kit.case.types import SCORE_MAX, SCORE_MIN, IntangibleItem
+from roi_kit.case import SCORE_MAX, SCORE_MIN, IntangibleItem
 from roi_kit.errors import CaseError
 
 __all__ = [

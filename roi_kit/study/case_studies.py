@@ -39,11 +39,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 from scipy.optimize import brentq
 
+import roi_kit.views.plots as plots
 from roi_kit import formatting as fmt
 from roi_kit.errors import FinanceInputError
 from roi_kit.money import finance, references
-from roi_kit.views import plots
-from roi_kit.widgets.panels import show_figure
+from roi_kit.widgets.display import show_figure
 
 __all__ = [
     "SimpleExample",

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from roi_kit.case.config import Case
+from roi_kit.case import Case
 from roi_kit.errors import CaseError
 from roi_kit.money import benefits as bn
 from roi_kit.money import costs as cs
@@ -194,7 +194,7 @@ def measured_changes(
             )
         return out
     if comparison is None:
-        from roi_kit.measure.compare import compare_all
+        from roi_kit.measure import compare_all
 
         comparison = compare_all(case)
     rows = comparison[comparison["method"] == method]

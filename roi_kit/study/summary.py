@@ -17,10 +17,9 @@ import numpy as np
 import pandas as pd
 
 from roi_kit import formatting as fmt
-from roi_kit.case import quality
-from roi_kit.case.config import Case
-from roi_kit.measure.compare import compare_all
-from roi_kit.money.intangibles import items_from_config, scorecard
+from roi_kit.case import Case, quality
+from roi_kit.measure import compare_all
+from roi_kit.money import items_from_config, scorecard
 from roi_kit.study import model, uncertainty
 
 __all__ = [

@@ -28,9 +28,9 @@ import pandas as pd
 from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
-from roi_kit.case.config import Case, load_case, save_case_config
+from roi_kit.case import Case, load_case, save_case_config
 from roi_kit.errors import RoiKitError
-from roi_kit.money.intangibles import (
+from roi_kit.money import (
     DEFAULT_ITEMS,
     SCORE_MAX,
     SCORE_MIN,
@@ -39,7 +39,7 @@ from roi_kit.money.intangibles import (
     items_to_config,
     scorecard,
 )
-from roi_kit.widgets.panels import show_figure
+from roi_kit.widgets.display import show_figure
 
 __all__ = [
     "NOT_MONEY",

@@ -28,16 +28,24 @@ from IPython.display import HTML, display
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from roi_kit.case.config import Goal, kpi_columns, save_case_config
-from roi_kit.case.kpis import Kpi, format_value, get_kpi
-from roi_kit.case.quality import MIN_BASELINE_MONTHS, QualityReport, check_case
+from roi_kit.case import (
+    MIN_BASELINE_MONTHS,
+    Goal,
+    Kpi,
+    QualityReport,
+    check_case,
+    format_value,
+    get_kpi,
+    kpi_columns,
+    save_case_config,
+)
 from roi_kit.errors import RoiKitError
+from roi_kit.measure import MIN_SEASONAL_MONTHS, compare_all, counterfactual
 from roi_kit.measure import adoption as adopt
-from roi_kit.measure.compare import MIN_SEASONAL_MONTHS, compare_all, counterfactual
-from roi_kit.widgets.panels import show_figure
+from roi_kit.widgets.display import show_figure
 
 if TYPE_CHECKING:
-    from roi_kit.case.config import Case
+    from roi_kit.case import Case
 
 __all__ = [
     "Objective",

@@ -35,15 +35,15 @@ from IPython.display import HTML, display
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from roi_kit.case.config import Case
+from roi_kit.case import Case
 from roi_kit.errors import FinanceInputError
 from roi_kit.formatting import money, percent
 from roi_kit.money import benefits as bn
 from roi_kit.money import costs as cs
 from roi_kit.money import finance
 from roi_kit.study import model
-from roi_kit.widgets.panels import show_figure, show_table
-from roi_kit.widgets.panels import table_html as _html
+from roi_kit.views.tables import table_html as _html
+from roi_kit.widgets.display import show_figure, show_table
 
 __all__ = [
     "CATEGORY_COLORS",

@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from roi_kit.money.finance import Evaluation
+from roi_kit.money import Evaluation
 
 __all__ = [
     "cumulative_cash_flow",

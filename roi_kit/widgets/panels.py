@@ -15,9 +15,9 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import HTML, Image, display
 
+import roi_kit.views.plots as plots
 from roi_kit import formatting as fmt
 from roi_kit.money import finance
-from roi_kit.views import plots
 
 __all__ = [
     "show_figure",

@@ -16,7 +16,7 @@ import yaml
 
 from roi_kit import report
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_case"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample_case"
 
 SCRIPT = "<script>window.__pwned = 'script'</script>"
 IMG = "<img src=x onerror=\"window.__pwned = 'img'\">"

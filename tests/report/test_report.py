@@ -12,7 +12,7 @@ import pytest
 from roi_kit import report
 from roi_kit.errors import ReportError
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,9 @@ from playwright.sync_api import Locator, Page, expect
 
 from roi_kit import report
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 VENV_BIN = Path(sys.executable).parent
 #: Seconds a server may take to answer, and a kernel to run the notebook.
