@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from roi_kit import __version__, formatting
 from roi_kit.errors import RoiKitError
 from roi_kit.money import finance
 
-__all__ = ["main", "build_parser"]
+if TYPE_CHECKING:
+    from roi_kit.io import Mapping
+
+__all__ = ["main", "build_parser", "validate_command", "import_crm_command"]
 
 
 def _parse_param(text: str) -> tuple[str, object]:
@@ -60,21 +65,18 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from roi_kit.case import validate_command
-
     return validate_command(args.path)
 
 
 def _cmd_import_crm(args: argparse.Namespace) -> int:
     from roi_kit.case import crm_mapping
-    from roi_kit.io import import_crm_command
 
     mapping = crm_mapping(args.case) if args.case else None
     return import_crm_command(args.export, args.output, by=args.by, mapping=mapping)
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from roi_kit.case import main as sample_main
+    from roi_kit.case.sample import main as sample_main
 
     return sample_main([args.out] if args.out else [])
 
@@ -102,6 +104,89 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     )
     if mc["roi_p5"] is not None and mc["roi_p5"] < 0 < mc["roi_p95"]:
         print("  The 90% interval of ROI includes zero: a loss is possible on these assumptions.")
+    return 0
+
+
+def validate_command(path: str | Path) -> int:
+    """``roi-kit validate PATH``: load a case, print its quality report.
+
+    Lives here, not in :mod:`roi_kit.case`: it is the one place that joins loading
+    (:func:`roi_kit.case.load_case`) and the quality report, so ``case.load`` and
+    ``case.quality`` need not import each other.
+
+    Parameters
+    ----------
+    path : str or Path
+        Case folder or ``case.yml``.
+
+    Returns
+    -------
+    int
+        Exit code: 1 if the case does not load or the report has an error finding, else 0.
+    """
+    from roi_kit.case import check_case, format_report, load_case
+
+    try:
+        case = load_case(path)
+    except RoiKitError as exc:
+        print(f"The case could not be loaded.\n{exc}")
+        return 1
+    report = check_case(case)
+    print(f"Case: {case.name} ({case.kind}), {case.path}")
+    print(format_report(report))
+    return 1 if any(f.severity == "error" for f in report.findings) else 0
+
+
+def import_crm_command(
+    export: str,
+    out: str,
+    by: str | None = None,
+    *,
+    mapping: Mapping | dict[str, Any] | None = None,
+) -> int:
+    """``roi-kit import-crm EXPORT -o kpis.csv [--by COLUMN]``.
+
+    Reads the export, prints what was detected, writes the monthly table atomically.
+
+    Parameters
+    ----------
+    export : str
+        The CRM export to read.
+    out : str
+        The CSV file to write (replaced if it exists; never the export itself).
+    by : str, optional
+        Group column (see :func:`import_opportunities`).
+    mapping : Mapping or dict, optional
+        A custom mapping (for example from ``case.yml``).
+
+    Returns
+    -------
+    int
+        0 on success, 1 when the export was refused (the reason printed as one line).
+    """
+    from roi_kit.io import atomic_write_csv, describe_import, import_opportunities
+
+    try:
+        src, dst = Path(export), Path(out)
+        # samefile also catches a hard link or a symlink to the export.
+        same = dst.resolve() == src.resolve() or (
+            dst.exists() and src.exists() and os.path.samefile(src, dst)
+        )
+        if same:
+            raise RoiKitError(
+                f"the output {out} is the export itself; the kit never overwrites its input. "
+                "Fix: choose another file name with -o"
+            )
+        result = import_opportunities(src, mapping=mapping, by=by)
+        print(describe_import(result))
+        atomic_write_csv(result.monthly, dst)
+        print(f"wrote {len(result.monthly)} rows to {dst}")
+    except RoiKitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return 1
     return 0
 
 

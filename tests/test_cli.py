@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from roi_kit import cli
+from tests.paths import ROI_KIT  # also imported from here by tests.study.test_summary
 
-ROI_KIT = shutil.which("roi-kit") or str(Path(sys.executable).with_name("roi-kit"))
+__all__ = ["ROI_KIT"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

@@ -1,28 +1,21 @@
 """The case: its types, ``case.yml`` parsing, loading, writing, the KPI catalogue, the
 data-quality report and the sample case.
+
+Modules: ``types`` (frozen types and vocabularies), ``checks`` (the one input-check idiom),
+``parse`` (``case.yml`` -> checked values), ``load`` (:func:`load_case`), ``write`` (new
+cases and edited copies of ``case.yml``), ``kpis`` (the KPI catalogue), ``goals`` (goals and
+their targets), ``facts`` (a generated case's known truth), ``quality`` with
+``quality_checks`` and ``quality_periods`` (the data-quality report), and ``sample`` with
+``sample_world`` and ``sample_files`` (the deterministic sample case).
 """
+
+# The sample generator (roi_kit.case.sample) is not imported here: it runs as
+# `python -m roi_kit.case.sample`, and importing it from the package first would make that
+# warn. Import it by module.
 
 # The package's public names; modules inside import each other directly, never through
 # this file, so the order below is free.
 
-from roi_kit.case.config import (
-    ASSUMPTIONS,
-    COST_CATEGORIES,
-    Assumption,
-    AssumptionSpec,
-    Case,
-    Goal,
-    GroupSpec,
-    Intangible,
-    assumption_value,
-    crm_mapping,
-    kpi_columns,
-    kpi_direction,
-    load_case,
-    save_case_config,
-    scaffold_case,
-    validate_command,
-)
 from roi_kit.case.kpis import (
     CATALOGUE,
     DIRECTIONS,
@@ -31,6 +24,13 @@ from roi_kit.case.kpis import (
     format_value,
     get_kpi,
     is_improvement,
+)
+from roi_kit.case.load import (
+    assumption_value,
+    crm_mapping,
+    kpi_columns,
+    kpi_direction,
+    load_case,
 )
 from roi_kit.case.quality import (
     MIN_BASELINE_MONTHS,
@@ -51,26 +51,23 @@ from roi_kit.case.quality import (
     quality_score,
     robust_z,
 )
-from roi_kit.case.sample import (
-    DEFAULT_SEED,
-    DERIVED_KPIS,
-    SAMPLE_FILES,
-    TRUE_EFFECTS,
-    ZERO_EFFECT_KPIS,
-    TrueEffect,
-    default_sample_dir,
-    generate_sample_case,
-    main,
-    true_average_effects,
-)
 from roi_kit.case.types import (
+    ASSUMPTIONS,
     CATEGORIES,
+    COST_CATEGORIES,
     FREQUENCIES,
     SCORE_MAX,
     SCORE_MIN,
     TYPES,
+    Assumption,
+    AssumptionSpec,
+    Case,
+    Goal,
+    GroupSpec,
+    Intangible,
     IntangibleItem,
 )
+from roi_kit.case.write import save_case_config, scaffold_case
 
 __all__ = [
     "CATEGORIES",
@@ -97,7 +94,6 @@ __all__ = [
     "load_case",
     "scaffold_case",
     "save_case_config",
-    "validate_command",
     "kpi_columns",
     "kpi_direction",
     "assumption_value",
@@ -119,14 +115,4 @@ __all__ = [
     "check_periods",
     "check_case",
     "format_report",
-    "DEFAULT_SEED",
-    "TrueEffect",
-    "TRUE_EFFECTS",
-    "DERIVED_KPIS",
-    "ZERO_EFFECT_KPIS",
-    "SAMPLE_FILES",
-    "default_sample_dir",
-    "true_average_effects",
-    "generate_sample_case",
-    "main",
 ]

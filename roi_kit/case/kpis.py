@@ -15,6 +15,8 @@ from types import MappingProxyType
 
 import numpy as np
 
+from roi_kit import formatting
+from roi_kit.case.checks import _choice
 from roi_kit.errors import CaseError
 
 __all__ = [
@@ -66,15 +68,9 @@ class Kpi:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
             raise CaseError(f"a KPI needs a non-empty name (found {self.name!r})")
-        if self.direction not in DIRECTIONS:
-            raise CaseError(
-                f"KPI {self.name!r}: direction must be 'higher' or 'lower' "
-                f"(found {self.direction!r})"
-            )
-        if self.kind not in KINDS:
-            raise CaseError(
-                f"KPI {self.name!r}: kind must be one of {', '.join(KINDS)} (found {self.kind!r})"
-            )
+        # The case layer's one input-check idiom (roi_kit.case.checks), as in case.yml.
+        _choice(self.direction, DIRECTIONS, f"KPI {self.name!r}: direction")
+        _choice(self.kind, KINDS, f"KPI {self.name!r}: kind")
 
 
 def _catalogue() -> Mapping[str, Kpi]:
@@ -205,8 +201,7 @@ def is_improvement(change, direction: str):
     >>> is_improvement([-2.0, 0.0, 3.0], "lower").tolist()
     [True, False, False]
     """
-    if direction not in DIRECTIONS:
-        raise CaseError(f"direction must be 'higher' or 'lower' (found {direction!r})")
+    _choice(direction, DIRECTIONS, "direction")
     values = np.asarray(change, dtype=float)
     # Comparisons with NaN are False, which is what we want: unknown is not an improvement.
     with np.errstate(invalid="ignore"):
@@ -247,12 +242,10 @@ def format_value(value: float | None, kpi: Kpi, currency: str = "") -> str:
         return "n/a"
     unit = kpi.unit
     if unit == "currency":
-        # The sign goes before the currency code ("-EUR 54"), as in roi_kit.formatting.
-        text = f"{abs(number):,.0f}"
-        sign = "-" if number < 0 and text != "0" else ""
-        return f"{sign}{currency} {text}" if currency else f"{sign}{text}"
+        # The kit's one money format: sign before the currency code ("-EUR 54").
+        return formatting.money(number, currency)
     if unit == "fraction":
-        return f"{number * 100:.1f}%"
+        return formatting.percent(number)
     if unit == "days":
         return f"{number:,.1f} days"
     if unit == "count":

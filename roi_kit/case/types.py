@@ -1,18 +1,43 @@
-"""The case's vocabulary and value types, shared by the parser and the money layer.
+"""The case's vocabulary and value types: cost vocabulary, assumptions, goals, groups, Case.
 
 Kept in ``case`` (below ``money``) so that the case parser can validate a cost category or an
-intangible score without importing the layer that computes with them.
+intangible score without importing the layer that computes with them. Every result type is a
+frozen dataclass; :func:`roi_kit.case.load_case` builds :class:`Case`.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from numbers import Integral, Real
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from roi_kit.errors import CaseError
 
-__all__ = ["CATEGORIES", "TYPES", "FREQUENCIES", "SCORE_MIN", "SCORE_MAX", "IntangibleItem"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from roi_kit.case.kpis import Kpi
+
+__all__ = [
+    "CATEGORIES",
+    "TYPES",
+    "FREQUENCIES",
+    "SCORE_MIN",
+    "SCORE_MAX",
+    "IntangibleItem",
+    "AssumptionSpec",
+    "ASSUMPTIONS",
+    "COST_CATEGORIES",
+    "Assumption",
+    "Goal",
+    "GroupSpec",
+    "Intangible",
+    "Case",
+]
 
 #: Cost categories, in display order.
 CATEGORIES = (
@@ -100,3 +125,329 @@ class IntangibleItem:
                 f"{where}: evidence must be text (found {self.evidence!r}). "
                 "Fix: describe what the score rests on, or leave it empty"
             )
+
+
+# --------------------------------------------------------------------------------------
+# Assumptions: the names a case may set
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssumptionSpec:
+    """What one named assumption means and which values it may take.
+
+    Parameters
+    ----------
+    name : str
+        Key under ``assumptions:`` in ``case.yml``.
+    unit : str
+        Unit of the value, e.g. ``"fraction"`` or ``"currency/hour"``.
+    minimum, maximum : float
+        Valid range, inclusive (``maximum`` is exclusive when ``maximum_open``).
+    default : float or None
+        Value used when the case does not set it. ``None``: no fixed default (see
+        ``description`` for how the kit fills it).
+    description : str
+        What it is and where the default comes from.
+    maximum_open : bool
+        Whether ``maximum`` itself is excluded (a rate of 100% is not a rate).
+    """
+
+    name: str
+    unit: str
+    minimum: float
+    maximum: float
+    default: float | None
+    description: str
+    maximum_open: bool = False
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` is inside the valid range."""
+        if value < self.minimum:
+            return False
+        return value < self.maximum if self.maximum_open else value <= self.maximum
+
+    def range_text(self) -> str:
+        """The valid range in words, e.g. ``"0 to 1"``."""
+        high = "no upper limit" if math.isinf(self.maximum) else f"{self.maximum:g}"
+        if self.maximum_open and not math.isinf(self.maximum):
+            return f"at least {self.minimum:g} and below {high}"
+        return f"{self.minimum:g} to {high}"
+
+
+_INF = math.inf
+
+#: Every assumption a case may set, with unit, valid range and default.
+ASSUMPTIONS: Mapping[str, AssumptionSpec] = MappingProxyType(
+    {
+        s.name: s
+        for s in (
+            AssumptionSpec(
+                "gross_margin",
+                "fraction",
+                0.0,
+                1.0,
+                0.30,
+                "Gross margin on extra revenue: revenue is not profit.",
+            ),
+            AssumptionSpec(
+                "attribution_share",
+                "fraction",
+                0.0,
+                1.0,
+                0.5,
+                "Share of a measured KPI change credited to the CRM rather than to other causes.",
+            ),
+            AssumptionSpec(
+                "recapture_factor",
+                "fraction",
+                0.0,
+                1.0,
+                0.5,
+                "Share of time saved that turns into productive work (Nucleus Research: "
+                "time saved is not time worked).",
+            ),
+            AssumptionSpec(
+                "loaded_hourly_rate",
+                "currency/hour",
+                0.0,
+                _INF,
+                60.0,
+                "Fully loaded cost of one staff hour (salary, taxes, overhead).",
+            ),
+            AssumptionSpec(
+                "hours_saved_per_user_week",
+                "hours/user/week",
+                0.0,
+                40.0,
+                1.0,
+                "Hours each active CRM user saves per week.",
+            ),
+            AssumptionSpec(
+                "customer_annual_margin",
+                "currency/customer/year",
+                0.0,
+                _INF,
+                None,
+                "Margin one retained customer brings per year. When absent it is derived "
+                "from the baseline: revenue per customer per year x gross_margin.",
+            ),
+            AssumptionSpec(
+                "ramp_up_months",
+                "months",
+                0.0,
+                60.0,
+                3.0,
+                "Months after go-live until benefits reach their full level.",
+            ),
+            AssumptionSpec(
+                "cost_of_capital",
+                "fraction/year",
+                0.0,
+                1.0,
+                None,
+                "Annual cost of capital (for MIRR); defaults to discount_rate.",
+                maximum_open=True,
+            ),
+            # An overrun is a share of the planned cost but can exceed 100% (IT projects do),
+            # so the upper limit is 5 (a cost six times the plan), not 1.
+            AssumptionSpec(
+                "cost_overrun",
+                "fraction of cost",
+                0.0,
+                5.0,
+                0.0,
+                "Expected overrun on planned costs (0.2 = 20% more than the ledger).",
+            ),
+        )
+    }
+)
+
+#: Cost categories allowed in the ``category`` column of ``costs.csv``.
+# One vocabulary for the cost ledger: the one the cost schedule understands.
+COST_CATEGORIES = CATEGORIES
+
+# --------------------------------------------------------------------------------------
+# Result types
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A target the CRM should reach on one KPI.
+
+    Parameters
+    ----------
+    kpi : str
+        KPI column name.
+    target : float
+        Target change from the baseline: in the KPI's unit when ``target_kind`` is
+        ``"absolute"`` (win rate +0.05 = five points), a fraction when ``"relative"``
+        (-0.20 = 20% lower).
+    target_kind : {"absolute", "relative"}
+    direction : {"higher", "lower"}
+        Which way is better (the KPI's direction unless the case overrides it).
+    """
+
+    kpi: str
+    target: float
+    target_kind: str
+    direction: str
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One uncertain input with its range and where it comes from.
+
+    Parameters
+    ----------
+    name : str
+        Assumption name (a key of :data:`ASSUMPTIONS`, or a KPI name for expected changes).
+    likely : float
+        Most likely value, in ``unit``. Point estimates use it.
+    low, high : float
+        Plausible range, ``low <= likely <= high``. For ``normal`` they are read as the
+        5% and 95% quantiles; for ``fixed`` they equal ``likely``.
+    distribution : {"triangular", "pert", "uniform", "normal", "fixed"}
+        Shape for Monte Carlo draws.
+    unit : str
+        Unit of the values.
+    source : {"measured", "assumed", "benchmark"}
+        Where the number comes from; reports print it beside the value.
+    note : str
+        Free text: the reference, who said so, how it was derived.
+    """
+
+    name: str
+    likely: float
+    low: float
+    high: float
+    distribution: str
+    unit: str
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    """Treated and control groups inside ``kpis.csv``.
+
+    Parameters
+    ----------
+    column : str
+        Column naming the group of each row (e.g. ``"region"``).
+    treated : str
+        Group value that adopted the CRM.
+    control : str
+        Group value that did not (the comparison for difference-in-differences).
+    """
+
+    column: str
+    treated: str
+    control: str
+
+
+@dataclass(frozen=True)
+class Intangible:
+    """A benefit that resists a number, scored and never added to money.
+
+    Parameters
+    ----------
+    name : str
+        What it is ("Customer experience").
+    score : float
+        Score on a 1-5 scale (5 = strong benefit).
+    weight : float
+        Relative weight in the scorecard, >= 0.
+    evidence : str
+        What the score rests on.
+    """
+
+    name: str
+    score: float
+    weight: float = 1.0
+    evidence: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Case:
+    """A loaded, validated case. Build it with :func:`load_case`, not by hand.
+
+    Parameters
+    ----------
+    path : Path
+        The case folder.
+    name : str
+        Shown on every report page.
+    kind : {"review", "projection"}
+        Review: after-period data measured. Projection: expected changes assumed.
+    currency : str
+        ISO 4217 code of every amount.
+    go_live : pandas.Period
+        First month the CRM was (or will be) live, monthly.
+    baseline : tuple of pandas.Period
+        (start, end) months of the baseline, inclusive, both before ``go_live``.
+    after : tuple of pandas.Period or None
+        (start, end) months measured after go-live (review only).
+    horizon_years : int
+        Years over which ROI is computed, from go-live.
+    discount_rate : float
+        Annual discount rate, fraction [0, 1).
+    decimal : {".", ","}
+        Decimal mark in the tables.
+    date_order : {"auto", "YMD", "MDY", "DMY"}
+        How ambiguous dates in the tables are read.
+    groups : GroupSpec or None
+        Treated/control groups in ``kpis``.
+    goals : tuple of Goal
+    custom_kpis : tuple of Kpi
+    assumptions : Mapping[str, Assumption]
+        Every name in :data:`ASSUMPTIONS`, defaults filled in (``customer_annual_margin``
+        only when set or derivable from the data).
+    expected_changes : Mapping[str, Assumption]
+        Projection only: relative change per KPI (fraction, 0.05 = +5%).
+    risk_benefits, risk_costs : float
+        TEI risk adjustment fractions: benefits are reduced, costs raised by these.
+    scenarios : Mapping[str, Mapping]
+        Named overrides; each may hold ``description``, ``assumptions`` and
+        ``expected_changes`` (mappings of :class:`Assumption`), ``risk``
+        (``{"benefits", "costs"}``) and ``costs`` (category or ``"all"`` -> multiplier).
+    intangibles : tuple of Intangible
+    kpis : pandas.DataFrame
+        Monthly KPIs: ``month`` (Period[M]), the group column if any, KPI columns.
+    costs : pandas.DataFrame
+        The cost ledger (see ``data/README.md``).
+    adoption : pandas.DataFrame or None
+        Monthly licensed/active/trained users.
+    config : Mapping
+        The ``case.yml`` content as read, frozen (mappings read-only, lists as tuples).
+    files : Mapping[str, Path]
+        The table files read, by role (``"kpis"``, ``"costs"``, ``"adoption"``).
+    """
+
+    path: Path
+    name: str
+    kind: str
+    currency: str
+    go_live: pd.Period
+    baseline: tuple[pd.Period, pd.Period]
+    after: tuple[pd.Period, pd.Period] | None
+    horizon_years: int
+    discount_rate: float
+    decimal: str
+    date_order: str
+    groups: GroupSpec | None
+    goals: tuple[Goal, ...]
+    custom_kpis: tuple[Kpi, ...]
+    assumptions: Mapping[str, Assumption]
+    expected_changes: Mapping[str, Assumption]
+    risk_benefits: float
+    risk_costs: float
+    scenarios: Mapping[str, Mapping]
+    intangibles: tuple[Intangible, ...]
+    kpis: pd.DataFrame
+    costs: pd.DataFrame
+    adoption: pd.DataFrame | None
+    config: Mapping[str, Any]
+    files: Mapping[str, Path]
+    crm_export: Mapping[str, Any] | None = None

@@ -1,4 +1,4 @@
-"""Tests of the case contract (roi_kit.case.config): loading, validation, scaffolding, saving."""
+"""Tests of the case contract (roi_kit.case): loading, validation, scaffolding, saving."""
 
 from __future__ import annotations
 
@@ -12,23 +12,22 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roi_kit.case.config import (
+from roi_kit.case import (
     ASSUMPTIONS,
     Case,
     Goal,
     Intangible,
-    _parse_config,
     assumption_value,
     kpi_columns,
     kpi_direction,
     load_case,
     save_case_config,
     scaffold_case,
-    validate_command,
 )
+from roi_kit.case.parse import _parse_config
+from roi_kit.cli import validate_command
 from roi_kit.errors import CaseError, DataFileError
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.paths import SAMPLE_CASE
 
 BASE_CONFIG = {
     "name": "Test case",
@@ -512,8 +511,8 @@ def test_save_case_config_refuses_overwrite_and_sample_folder(tmp_path):
         save_case_config(case, folder / "case.yml")
     assert (folder / "case.yml").read_text() == before
     with pytest.raises(CaseError, match="sample case"):
-        save_case_config(case, REPO / "data" / "sample_case" / "case_edit.yml")
-    assert not (REPO / "data" / "sample_case" / "case_edit.yml").exists()
+        save_case_config(case, SAMPLE_CASE / "case_edit.yml")
+    assert not (SAMPLE_CASE / "case_edit.yml").exists()
     with pytest.raises(CaseError, match=".yml or .yaml"):
         save_case_config(case, folder / "case.txt")
 
@@ -540,7 +539,7 @@ def test_validate_command_exit_codes(tmp_path, capsys):
 
 
 def test_crm_export_mapping_is_read_and_validated(tmp_path):
-    from roi_kit.case.config import crm_mapping
+    from roi_kit.case import crm_mapping
 
     folder = tmp_path / "c"
     folder.mkdir()

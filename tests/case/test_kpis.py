@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,8 +12,9 @@ from hypothesis import strategies as st
 
 from roi_kit.case.kpis import CATALOGUE, Kpi, format_value, get_kpi, is_improvement
 from roi_kit.errors import CaseError
+from tests.paths import DATA
 
-README = Path(__file__).resolve().parent.parent / "data" / "README.md"
+README = DATA / "README.md"
 
 
 def test_catalogue_matches_the_data_contract_table():

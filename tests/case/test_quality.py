@@ -11,7 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roi_kit.case.config import load_case
+from roi_kit.case import load_case
 from roi_kit.case.quality import (
     SCORE_RULE,
     Finding,
@@ -28,8 +28,8 @@ from roi_kit.case.quality import (
     quality_score,
     robust_z,
 )
+from roi_kit.errors import CaseError
 
-REPO = Path(__file__).resolve().parent.parent
 P = pd.Period
 
 
@@ -240,6 +240,25 @@ def test_report_frame_and_text():
 def test_finding_refuses_unknown_severity():
     with pytest.raises(ValueError, match="severity"):
         Finding("fatal", "x", "m")
+    # The kit's error (a ValueError too), naming where and the valid values.
+    with pytest.raises(CaseError, match=r"Finding\.severity must be one of error, warning, info"):
+        Finding("warn", "x", "m")
+
+
+def test_check_periods_refuses_unknown_kind():
+    data = pd.period_range("2022-01", "2023-12", freq="M")
+    base = (P("2022-01", "M"), P("2022-12", "M"))
+    with pytest.raises(CaseError, match="kind.*review, projection.*'forecast'"):
+        check_periods(data, go_live=P("2023-01", "M"), baseline=base, kind="forecast")
+
+
+def test_every_name_stays_importable_from_quality_and_the_package():
+    import roi_kit.case as package
+    import roi_kit.case.quality as quality
+
+    assert set(quality.__all__) <= set(package.__all__)
+    for name in quality.__all__:
+        assert getattr(package, name) is getattr(quality, name), name
 
 
 # ---------------------------------------------------------------------------- whole case
@@ -304,9 +323,8 @@ def test_check_case_control_without_after_data(tmp_path):
     assert report.findings[0].severity == "error"  # errors sorted first
 
 
-def test_sample_case_loads_and_validates():
-    folder = REPO / "data" / "sample_case"
-    case = load_case(folder)
+def test_sample_case_loads_and_validates(sample_case):
+    case = sample_case
     assert case.kind == "review"
     assert (case.groups.treated, case.groups.control) == ("North", "South")
     assert (case.baseline[1] - case.baseline[0]).n + 1 == 24

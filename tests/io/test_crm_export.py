@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from roi_kit.cli import import_crm_command
 from roi_kit.errors import (
     AmbiguousFormatError,
     BadValueError,
@@ -23,12 +24,13 @@ from roi_kit.errors import (
     DuplicateRowError,
     MissingColumnError,
 )
+from roi_kit.io import read_raw
 from roi_kit.io.crm_export import (
     Mapping,
     detect_mapping,
-    import_crm_command,
     import_opportunities,
 )
+
 
 @pytest.fixture(scope="module")
 def pipeline_csv(dataset_dir) -> Path:
@@ -552,13 +554,64 @@ def test_semicolon_export_with_padded_header_names(tmp_path):
     assert list(result.monthly["revenue"]) == [0, 1800]
 
 
-def test_utf16_export_is_refused(tmp_path):
+def test_binary_export_is_refused(tmp_path):
+    # Was test_utf16_export_is_refused: UTF-16 is read now (the kit's one decoder); what
+    # no encoding reads is still refused with the same fix.
     from roi_kit.errors import FileEncodingError
 
-    path = tmp_path / "u16.csv"
-    path.write_bytes(HUBSPOT.encode("utf-16"))
+    path = tmp_path / "bin.csv"
+    path.write_bytes(bytes(range(256)) * 4)
     with pytest.raises(FileEncodingError, match="CSV UTF-8"):
         import_opportunities(path)
+
+
+# --- encodings: the importer decodes as the case-table reader does ---------------------------
+
+# Owner names in Chinese; amounts and dates as in the other exports. Expected names are
+# the literals below, never the kit's output.
+CHINESE_OWNERS = ("王伟", "李娜")
+CHINESE_EXPORT = (
+    "Opportunity ID,Opportunity Name,Stage,Created Date,Close Date,Amount,Opportunity Owner\n"
+    "A,华东项目,Closed Won,2024-01-05,2024-02-10,1000,王伟\n"
+    "B,华南项目,Closed Lost,2024-01-06,2024-02-11,500,李娜\n"
+    "C,华北项目,Prospecting,2024-02-01,,,王伟\n"
+)
+
+
+@pytest.mark.parametrize("codec", ["gbk", "utf-16", "utf-16-le"])
+def test_chinese_owner_names_import_in_every_encoding(tmp_path, codec):
+    # "utf-16" writes a byte order mark (little-endian here); "utf-16-le" writes none.
+    path = tmp_path / f"{codec}.csv"
+    path.write_bytes(CHINESE_EXPORT.encode(codec))
+    result = import_opportunities(path, by="owner")
+    assert set(result.monthly["owner"]) == set(CHINESE_OWNERS)
+    assert result.won_deals == 1 and result.lost_deals == 1 and result.open_deals == 1
+
+
+def test_utf16_le_with_bom_is_read(tmp_path):
+    path = tmp_path / "u16.csv"
+    path.write_bytes(b"\xff\xfe" + CHINESE_EXPORT.encode("utf-16-le"))
+    result = import_opportunities(path, by="owner")
+    assert sorted(result.monthly["owner"].unique()) == sorted(CHINESE_OWNERS)
+    monthly = result.monthly.set_index(["owner", "month"])
+    assert monthly.loc[("王伟", "2024-02"), "revenue"] == 1000
+    assert monthly["revenue"].sum() == 1000
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "gbk", "utf-16", "cp1252"])
+def test_case_reader_and_importer_decode_the_same_bytes_alike(tmp_path, codec):
+    text = CHINESE_EXPORT
+    if codec == "cp1252":
+        # Western names (cp1252 has no Chinese); "Müller" in cp1252 is also valid GB18030.
+        for chinese, latin in zip(CHINESE_OWNERS, ("Zoë", "Müller"), strict=True):
+            text = text.replace(chinese, latin)
+        text = text.replace("华东项目", "East").replace("华南项目", "South")
+        text = text.replace("华北项目", "North")
+    path = tmp_path / "same.csv"
+    path.write_bytes(text.encode(codec))
+    table_owners = set(read_raw(path)["Opportunity Owner"])
+    imported = set(import_opportunities(path, by="owner").monthly["owner"])
+    assert imported == table_owners
 
 
 def test_bad_custom_mapping_is_refused(tmp_path):

@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from roi_kit.case.config import load_case
-from roi_kit.case.sample import SAMPLE_FILES, generate_sample_case, main
+from roi_kit.case.sample import SAMPLE_FILES, generate_sample_case, main, true_average_effects
 from roi_kit.errors import CaseError
+from tests.paths import SAMPLE_CASE
 
-COMMITTED = Path(__file__).resolve().parents[1] / "data" / "sample_case"
 BASELINE = [f"{y}-{m:02d}" for y in (2022, 2023) for m in range(1, 13)]
 AFTER = [f"2024-{m:02d}" for m in range(1, 13)] + [f"2025-{m:02d}" for m in range(1, 7)]
 KPI_COLUMNS = [
@@ -52,12 +51,12 @@ def column(rows, name, region, months) -> list[float]:
 
 @pytest.fixture(scope="module")
 def kpis() -> list[dict[str, str]]:
-    return read_csv(COMMITTED / "kpis.csv")
+    return read_csv(SAMPLE_CASE / "kpis.csv")
 
 
 @pytest.fixture(scope="module")
 def truth() -> dict:
-    return yaml.safe_load((COMMITTED / "true_effects.yml").read_text(encoding="utf-8"))
+    return yaml.safe_load((SAMPLE_CASE / "true_effects.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -74,14 +73,14 @@ def test_regeneration_is_byte_identical_to_committed_files(tmp_path):
     out = generate_sample_case(tmp_path / "case")
     written = sorted(p.name for p in out.iterdir())
     assert written == sorted(SAMPLE_FILES)
-    assert sorted(p.name for p in COMMITTED.iterdir()) == written
+    assert sorted(p.name for p in SAMPLE_CASE.iterdir()) == written
     for name in written:
-        assert (out / name).read_bytes() == (COMMITTED / name).read_bytes(), name
+        assert (out / name).read_bytes() == (SAMPLE_CASE / name).read_bytes(), name
 
 
 def test_files_use_unix_line_endings_and_end_with_newline():
     for name in SAMPLE_FILES:
-        data = (COMMITTED / name).read_bytes()
+        data = (SAMPLE_CASE / name).read_bytes()
         assert b"\r" not in data, name
         assert data.endswith(b"\n"), name
 
@@ -100,7 +99,7 @@ def test_same_seed_same_bytes_different_seed_different_bytes(tmp_path):
 
 def test_main_writes_the_case_to_the_named_folder(tmp_path, capsys):
     assert main([str(tmp_path / "out")]) == 0
-    assert (tmp_path / "out" / "kpis.csv").read_bytes() == (COMMITTED / "kpis.csv").read_bytes()
+    assert (tmp_path / "out" / "kpis.csv").read_bytes() == (SAMPLE_CASE / "kpis.csv").read_bytes()
     assert "out" in capsys.readouterr().out
 
 
@@ -178,7 +177,7 @@ def test_seasonality_q4_peak_and_summer_dip_in_closed_opportunities(kpis):
 
 
 def test_adoption_ramps_and_active_never_exceeds_licensed():
-    rows = read_csv(COMMITTED / "adoption.csv")
+    rows = read_csv(SAMPLE_CASE / "adoption.csv")
     assert [r["month"] for r in rows] == AFTER
     licensed = [int(r["licensed_users"]) for r in rows]
     active = [int(r["active_users"]) for r in rows]
@@ -193,7 +192,7 @@ def test_adoption_ramps_and_active_never_exceeds_licensed():
 
 
 def test_cost_ledger_follows_the_data_contract():
-    rows = read_csv(COMMITTED / "costs.csv")
+    rows = read_csv(SAMPLE_CASE / "costs.csv")
     categories = {
         "software", "hardware", "implementation", "data_migration", "integration",
         "training", "support", "subscription", "internal_staff", "other",
@@ -218,7 +217,7 @@ def test_cost_ledger_follows_the_data_contract():
 
 
 def test_case_yml_has_the_documented_settings():
-    case = yaml.safe_load((COMMITTED / "case.yml").read_text(encoding="utf-8"))
+    case = yaml.safe_load((SAMPLE_CASE / "case.yml").read_text(encoding="utf-8"))
     assert case["kind"] == "review" and case["currency"] == "EUR"
     assert case["go_live"] == "2024-01"
     assert case["baseline"] == {"start": "2022-01", "end": "2023-12"}
@@ -240,7 +239,7 @@ def test_case_yml_has_the_documented_settings():
     assert len(case["intangibles"]) == 5
     assert all(1 <= i["score"] <= 5 for i in case["intangibles"])
     for name in case["files"].values():
-        assert (COMMITTED / name).is_file()
+        assert (SAMPLE_CASE / name).is_file()
 
 
 # --- the truth -----------------------------------------------------------------------------
@@ -289,7 +288,7 @@ def test_average_effects_match_the_files_with_and_without_the_crm(kpis, null_kpi
 
 
 def test_absolute_effects_equal_full_effect_times_mean_active_share(truth):
-    rows = read_csv(COMMITTED / "adoption.csv")
+    rows = read_csv(SAMPLE_CASE / "adoption.csv")
     share = mean([int(r["active_users"]) / int(r["licensed_users"]) for r in rows])
     # By hand: effect each month = full x active/licensed; the mean over months is full x
     # mean share. Tolerance: half a unit in the last written decimal of the KPI, since the
@@ -339,7 +338,7 @@ def test_difference_in_differences_recovers_the_true_win_rate_effect(kpis, truth
 
 
 def test_the_readme_table_shows_the_recorded_truth(truth):
-    text = (COMMITTED / "README.md").read_text(encoding="utf-8")
+    text = (SAMPLE_CASE / "README.md").read_text(encoding="utf-8")
     for kpi, entry in truth["effects"].items():
         line = next(line for line in text.splitlines() if line.startswith(f"| `{kpi}` |"))
         cells = [c.strip() for c in line.strip("|").split("|")]
@@ -347,9 +346,9 @@ def test_the_readme_table_shows_the_recorded_truth(truth):
         assert math.isclose(shown, entry["average_effect"], abs_tol=0.01), kpi
 
 
-def test_the_kit_loads_the_sample_case():
-    # The case loader (roi_kit.case.config) accepts every key and table the generator writes.
-    case = load_case(COMMITTED)
+def test_the_kit_loads_the_sample_case(sample_case):
+    # The case loader (roi_kit.case.load) accepts every key and table the generator writes.
+    case = sample_case
     assert case.kind == "review" and case.currency == "EUR"
     assert (case.groups.column, case.groups.treated, case.groups.control) == (
         "region",
@@ -357,7 +356,30 @@ def test_the_kit_loads_the_sample_case():
         "South",
     )
     assert len(case.kpis) == 2 * (24 + 18)
-    assert len(case.costs) == len(read_csv(COMMITTED / "costs.csv")) == 12
+    assert len(case.costs) == len(read_csv(SAMPLE_CASE / "costs.csv")) == 12
     assert len(case.adoption) == 18
     assert [k.name for k in case.custom_kpis] == ["opportunities_closed"]
     assert len(case.intangibles) == 5
+
+
+def test_true_average_effects_match_the_recorded_truth(truth):
+    # The function and the committed yml come from the same world; both round to 6 decimals.
+    effects = true_average_effects()
+    assert effects == {k: v["average_effect"] for k, v in truth["effects"].items()}
+    assert set(true_average_effects(effect_scale=0.0).values()) == {0.0}
+
+
+def test_python_m_sample_runs_without_a_warning(tmp_path):
+    # The package does not import the generator, so `python -m roi_kit.case.sample` does
+    # not warn that the module was already in sys.modules (it did when the package did).
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-W", "error", "-m", "roi_kit.case.sample", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "RuntimeWarning" not in out.stderr
+    assert (tmp_path / "s" / "case.yml").is_file()

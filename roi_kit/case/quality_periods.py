@@ -1,0 +1,172 @@
+"""The study-design checks: go-live against the data, baseline length, control-group months.
+
+The value checks of :mod:`roi_kit.case.quality_checks` look at each table alone; these
+look at whether the data can answer the study's question: months on both sides of go-live,
+a baseline long enough to see a season, and a control group with the treated group's
+months. Both return :class:`~roi_kit.case.quality_checks.Finding` lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from roi_kit.case.checks import _choice
+from roi_kit.case.quality_checks import Finding, _listed
+
+__all__ = ["MIN_BASELINE_MONTHS", "find_control_gaps", "check_periods"]
+
+#: Fewer baseline months than this cannot separate a season from the CRM's effect.
+MIN_BASELINE_MONTHS = 12
+
+
+def find_control_gaps(
+    df: pd.DataFrame,
+    *,
+    group: str,
+    treated: str,
+    control: str,
+    month: str = "month",
+    table: str = "kpis",
+) -> list[Finding]:
+    """Months the treated group has but the control group lacks.
+
+    Difference-in-differences compares the two groups month by month, so each month the
+    control lacks is a month the comparison cannot use.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The KPI table with both groups' rows.
+    group : str
+        The column naming each row's group.
+    treated, control : str
+        The group labels (compared as text).
+    month : str
+        The month column.
+    table : str
+        Table name for the findings.
+
+    Returns
+    -------
+    list of Finding
+        A ``warning`` listing the months, or an ``error`` when the control group has none
+        of the treated group's months.
+    """
+    labels = df[group].astype(str)
+    treated_months = set(df.loc[labels == treated, month].dropna())
+    control_months = set(df.loc[labels == control, month].dropna())
+    missing = sorted(treated_months - control_months)
+    if not missing:
+        return []
+    if len(missing) == len(treated_months):
+        return [
+            Finding(
+                "error",
+                "control_gaps",
+                f"control group {control!r} has none of the months of {treated!r}; no "
+                "comparison with a control group is possible",
+                table,
+                group,
+            )
+        ]
+    return [
+        Finding(
+            "warning",
+            "control_gaps",
+            f"control group {control!r} lacks {len(missing)} month(s) that {treated!r} has: "
+            f"{_listed([str(m) for m in missing])}; the control comparison leaves them out",
+            table,
+            group,
+        )
+    ]
+
+
+def check_periods(
+    months: Iterable[pd.Period],
+    *,
+    go_live: pd.Period,
+    baseline: tuple[pd.Period, pd.Period],
+    after: tuple[pd.Period, pd.Period] | None = None,
+    kind: str = "review",
+) -> list[Finding]:
+    """Go-live against the data, and a baseline long enough to see a season.
+
+    Parameters
+    ----------
+    months : iterable of pandas.Period
+        The months with data (of the treated group, when there are groups).
+    go_live : pandas.Period
+    baseline : tuple of pandas.Period
+        (start, end), inclusive.
+    after : tuple of pandas.Period, optional
+    kind : {"review", "projection"}
+
+    Returns
+    -------
+    list of Finding
+        ``error`` when go-live lies outside the data (a review needs data on both sides;
+        a projection needs baseline data before it), ``info`` when a projection's go-live
+        is more than one month after the data ends, ``warning`` when the baseline has
+        fewer than :data:`MIN_BASELINE_MONTHS` months.
+
+    Raises
+    ------
+    CaseError
+        If ``kind`` is neither ``"review"`` nor ``"projection"`` (it would silently skip
+        the go-live checks).
+    """
+    _choice(kind, ("review", "projection"), "check_periods(kind=...)")
+    findings = []
+    months = sorted(set(months))
+    if months:
+        first, last = months[0], months[-1]
+        if kind == "review" and not first < go_live <= last:
+            findings.append(
+                Finding(
+                    "error",
+                    "go_live",
+                    f"go-live {go_live} is outside the data ({first} to {last}); a review needs "
+                    "months before and after go-live",
+                    "case",
+                    "go_live",
+                )
+            )
+        elif kind == "projection":
+            if go_live <= first:
+                findings.append(
+                    Finding(
+                        "error",
+                        "go_live",
+                        f"go-live {go_live} is not after the first data month {first}; a "
+                        "projection needs baseline months before go-live",
+                        "case",
+                        "go_live",
+                    )
+                )
+            elif (go_live - last).n > 1:
+                findings.append(
+                    Finding(
+                        "info",
+                        "go_live",
+                        f"go-live {go_live} is {(go_live - last).n - 1} month(s) after the last "
+                        f"data month {last}; the baseline level is assumed to hold until then",
+                        "case",
+                        "go_live",
+                    )
+                )
+    n_baseline = (baseline[1] - baseline[0]).n + 1
+    if n_baseline < MIN_BASELINE_MONTHS:
+        findings.append(
+            Finding(
+                "warning",
+                "short_baseline",
+                f"the baseline has {n_baseline} month(s), under {MIN_BASELINE_MONTHS}: a "
+                "seasonal pattern cannot be told apart from the CRM's effect; use 12 months "
+                "or more (24 is better)",
+                "case",
+                "baseline",
+            )
+        )
+    return findings
