@@ -1,5 +1,15 @@
 """KPI changes with intervals: naive, counterfactual, difference-in-differences, placebo;
 adoption. Imports ``case`` and ``io``, never ``money``.
+
+One method per module on a shared base (the layout of CausalPy's ``experiments``):
+``base`` (the :class:`Comparison` result, input checks, windows, AR(1) statistics),
+``before_after`` (:func:`naive`), ``projection`` (:func:`counterfactual`), ``diff_in_diff``
+(:func:`did`), ``placebo_check`` (:func:`placebo`), ``words`` (:func:`reading`), ``compare``
+(the table of every KPI by every method: :func:`compare_frame`, :func:`compare_all`) and
+``adoption``; ``baseline`` (what the baseline supports) and ``progress`` (goals against
+their baseline and against the measured effect; the lines a tracking chart draws). The
+modules are not named after their functions so that
+``roi_kit.measure.counterfactual`` is always the function, never shadowed by a module.
 """
 
 # The package's public names; modules inside import each other directly, never through
@@ -17,23 +27,47 @@ from roi_kit.measure.adoption import (
     kpi_series,
     uplift_vs_adoption,
 )
-from roi_kit.measure.compare import (
+from roi_kit.measure.base import (
     MIN_AFTER_MONTHS,
     MIN_BASELINE_MONTHS,
     MIN_SEASONAL_MONTHS,
     CompareInputError,
     Comparison,
-    compare_all,
-    compare_frame,
-    counterfactual,
-    did,
-    naive,
-    percentage_points,
-    placebo,
-    reading,
 )
+from roi_kit.measure.baseline import (
+    BaselineFacts,
+    baseline_facts,
+    baseline_headline,
+    baseline_means,
+    baseline_statement,
+)
+from roi_kit.measure.before_after import naive
+from roi_kit.measure.compare import compare_all, compare_frame
+from roi_kit.measure.diff_in_diff import did
+from roi_kit.measure.placebo_check import placebo
+from roi_kit.measure.progress import (
+    TrackingLines,
+    goal_progress,
+    goal_status,
+    goals_table,
+    tracking_lines,
+    true_effect_check,
+)
+from roi_kit.measure.projection import counterfactual
+from roi_kit.measure.words import percentage_points, reading
 
 __all__ = [
+    "BaselineFacts",
+    "baseline_facts",
+    "baseline_headline",
+    "baseline_means",
+    "baseline_statement",
+    "TrackingLines",
+    "goal_progress",
+    "goal_status",
+    "goals_table",
+    "tracking_lines",
+    "true_effect_check",
     "CompareInputError",
     "Comparison",
     "naive",

@@ -24,10 +24,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 
+# The OLS class and add_constant themselves, not statsmodels.api: the api module loads every
+# model family and costs about a second at import.
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
+
 from roi_kit.errors import RoiKitError
+from roi_kit.measure.projection import counterfactual
 
 if TYPE_CHECKING:
     from roi_kit.case import Case
@@ -136,6 +141,7 @@ class AdoptionUplift:
 
 
 def _require(case: Case) -> pd.DataFrame:
+    """The case's adoption table; refuse a case without one."""
     if case.adoption is None or len(case.adoption) == 0:
         raise AdoptionError(
             f"case {case.name!r} has no adoption table; add adoption.csv (month, "
@@ -149,7 +155,7 @@ def adoption_table(case: Case) -> pd.DataFrame:
 
     Parameters
     ----------
-    case : roi_kit.case.config.Case
+    case : roi_kit.case.Case
 
     Returns
     -------
@@ -179,7 +185,7 @@ def adoption_summary(case: Case, *, threshold: float = DEFAULT_TARGET_RATE) -> A
 
     Parameters
     ----------
-    case : roi_kit.case.config.Case
+    case : roi_kit.case.Case
     threshold : float, fraction (0, 1]
         The adoption rate whose first month is reported (default 0.8).
 
@@ -277,7 +283,7 @@ def kpi_series(case: Case, kpi: str, group: str = "treated") -> pd.Series:
 
     Parameters
     ----------
-    case : roi_kit.case.config.Case
+    case : roi_kit.case.Case
     kpi : str
         KPI column of ``case.kpis``.
     group : {"treated", "control"}
@@ -317,13 +323,13 @@ def uplift_vs_adoption(case: Case, kpi: str, *, method: str = "counterfactual") 
     The gap is measured two ways:
 
     - ``"counterfactual"``: actual minus the trend-and-season projection of
-      :func:`roi_kit.measure.compare.counterfactual` fitted on the baseline;
+      :func:`roi_kit.measure.counterfactual` fitted on the baseline;
     - ``"did"``: (treated - control) that month minus the mean baseline (treated - control)
       gap (needs a control group).
 
     Parameters
     ----------
-    case : roi_kit.case.config.Case
+    case : roi_kit.case.Case
         A review case with an adoption table.
     kpi : str
         KPI column.
@@ -341,8 +347,6 @@ def uplift_vs_adoption(case: Case, kpi: str, *, method: str = "counterfactual") 
         No adoption table or after period, fewer than 3 after months with both numbers, or
         ``"did"`` without a control group.
     """
-    from roi_kit.measure.compare import counterfactual
-
     if method not in ("counterfactual", "did"):
         raise AdoptionError(f"method must be 'counterfactual' or 'did' (found {method!r})")
     if case.after is None:
@@ -370,7 +374,7 @@ def uplift_vs_adoption(case: Case, kpi: str, *, method: str = "counterfactual") 
     x, y = table["adoption_rate"].to_numpy(), table["gap"].to_numpy()
     if np.ptp(x) == 0:
         raise AdoptionError("adoption did not vary over the after months: no slope to fit")
-    fit = sm.OLS(y, sm.add_constant(x)).fit()
+    fit = OLS(y, add_constant(x)).fit()
     tq = float(stats.t.ppf(0.975, fit.df_resid)) if fit.df_resid > 0 else math.nan
     slope, se = float(fit.params[1]), float(fit.bse[1])
     table = table.rename_axis("month").reset_index()

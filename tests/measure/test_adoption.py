@@ -9,25 +9,23 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 
-from roi_kit.case.config import load_case
 from roi_kit.measure import adoption
+from tests.paths import SAMPLE_CASE
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_case"
 
-
-@pytest.fixture(scope="module")
-def case():
-    return load_case(SAMPLE)
+@pytest.fixture
+def case(sample_case):
+    """The sample case (the session-wide one from conftest; tests only read it)."""
+    return sample_case
 
 
 def _raw_adoption():
-    with open(SAMPLE / "adoption.csv", newline="", encoding="utf-8") as fh:
+    with open(SAMPLE_CASE / "adoption.csv", newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -101,7 +99,7 @@ def test_no_adoption_table_is_a_clear_error(case):
 
 
 def test_kpi_series_matches_the_csv(case):
-    with open(SAMPLE / "kpis.csv", newline="", encoding="utf-8") as fh:
+    with open(SAMPLE_CASE / "kpis.csv", newline="", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r["region"] == "South"]
     series = adoption.kpi_series(case, "revenue", "control")
     assert len(series) == len(rows)
@@ -115,7 +113,7 @@ def test_kpi_series_matches_the_csv(case):
 def test_uplift_slope_recovers_the_full_adoption_effect(case, kpi, method):
     # The sample injects full_adoption_effect x active share each month, so the gap per unit
     # of adoption is that effect (true_effects.yml), up to the noise.
-    truth = yaml.safe_load((SAMPLE / "true_effects.yml").read_text())["effects"][kpi]
+    truth = yaml.safe_load((SAMPLE_CASE / "true_effects.yml").read_text())["effects"][kpi]
     result = adoption.uplift_vs_adoption(case, kpi, method=method)
     assert len(result.table) == 18
     assert result.slope_low <= truth["full_adoption_effect"] <= result.slope_high

@@ -1,10 +1,10 @@
-"""Tests for roi_kit.measure.compare: hand-checked small cases, simulations with a known truth,
+"""Tests for the comparison methods of roi_kit.measure (naive, counterfactual, did, placebo),
+their readings and the compare table: hand-checked small cases, simulations with a known truth,
 words, bad input, and the sample case's recorded true effects."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from roi_kit.errors import GapError, RoiKitError
-from roi_kit.measure.compare import (
+from roi_kit.measure import (
     CompareInputError,
     Comparison,
     compare_frame,
@@ -28,7 +28,6 @@ from roi_kit.measure.compare import (
     reading,
 )
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_case"
 M = "M"
 
 
@@ -256,6 +255,7 @@ def _coverage(
     return hits / n, float(np.mean(changes))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["counterfactual", "did"])
 @pytest.mark.parametrize("effect", [0.0, 8.0])
 def test_interval_coverage_in_simulation(method, effect):
@@ -265,6 +265,7 @@ def test_interval_coverage_in_simulation(method, effect):
     assert mean_error == pytest.approx(0.0, abs=0.5)  # unbiased on average
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", ["counterfactual", "did"])
 def test_ar1_correction_keeps_coverage_under_autocorrelation(method):
     robust, _ = _coverage(method, 0.0, phi=0.4, n=120)
@@ -276,6 +277,7 @@ def test_ar1_correction_keeps_coverage_under_autocorrelation(method):
     assert robust > plain + 0.04
 
 
+@pytest.mark.slow
 def test_naive_is_biased_by_trend_while_counterfactual_is_not():
     truth = 8.0 * RAMP[24:].mean()  # 8 x 6.5/12 = 4.333
     naive_changes, cf_changes = [], []
@@ -291,6 +293,7 @@ def test_naive_is_biased_by_trend_while_counterfactual_is_not():
     assert mean_cf == pytest.approx(truth, abs=0.6)
 
 
+@pytest.mark.slow
 def test_placebo_finds_nothing_on_no_effect_data():
     found_cf = found_did = 0
     for seed in range(100):
@@ -320,6 +323,7 @@ def test_placebo_default_split_and_baseline_only():
         placebo(treated, GO, method="did")
 
 
+@pytest.mark.slow
 def test_did_pretrend_check():
     flagged = 0
     for seed in range(100):
@@ -542,10 +546,12 @@ def test_compare_frame_without_control_and_with_missing_values():
 # the sample case with a known truth
 
 
-def test_sample_case_true_effects():
-    kpis = pd.read_csv(SAMPLE / "kpis.csv")
-    truth = yaml.safe_load((SAMPLE / "true_effects.yml").read_text())
-    case = yaml.safe_load((SAMPLE / "case.yml").read_text())
+def test_sample_case_true_effects(sample_case_path):
+    # Read with pandas and yaml, not the kit's loader: the expected windows and truth stay
+    # independent of roi_kit.case.
+    kpis = pd.read_csv(sample_case_path / "kpis.csv")
+    truth = yaml.safe_load((sample_case_path / "true_effects.yml").read_text())
+    case = yaml.safe_load((sample_case_path / "case.yml").read_text())
     kpis["month"] = pd.PeriodIndex(kpis["month"], freq=M)
     lower = {"sales_cycle_days", "churned_customers", "operating_cost", "acquisition_cost"}
     names = [k for k in truth["effects"] if k in kpis.columns]
