@@ -1,5 +1,10 @@
 """Money: finance (every ROI definition, NPV, IRR, payback), benefit lines, the cost
 schedule, intangibles, reference points. Imports ``case`` and ``io``, never ``measure``.
+
+Modules: ``finance``; ``benefits`` (gathers ``benefit_lines``, ``benefit_revenue``,
+``benefit_retention``, ``benefit_operations``, ``realisation``, ``benefit_totals``);
+``cost_ledger`` (reading the ledger) and ``costs`` (the schedule); ``intangibles``;
+``references``; ``_checks`` (the one input-check idiom, private).
 """
 
 # The package's public names; modules inside import each other directly, never through
@@ -29,6 +34,12 @@ from roi_kit.money.benefits import (
     revenue_uplift,
     total_benefits,
     with_monthly,
+)
+from roi_kit.money.cost_ledger import (
+    REQUIRED_COLUMNS,
+    LedgerLine,
+    check_ledger,
+    ledger_lines,
 )
 from roi_kit.money.costs import (
     CATEGORIES,
@@ -133,6 +144,10 @@ __all__ = [
     "yearly_cash_flows",
     "monthly_cash_flows",
     "tco_table",
+    "REQUIRED_COLUMNS",
+    "LedgerLine",
+    "check_ledger",
+    "ledger_lines",
     "DEFAULT_ITEMS",
     "SCORE_MIN",
     "SCORE_MAX",

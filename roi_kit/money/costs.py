@@ -41,7 +41,6 @@ References
 
 from __future__ import annotations
 
-import datetime
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -51,7 +50,9 @@ import numpy as np
 import pandas as pd
 
 from roi_kit.case import CATEGORIES, FREQUENCIES, TYPES
-from roi_kit.errors import BadValueError, FinanceInputError, MissingColumnError
+from roi_kit.errors import FinanceInputError
+from roi_kit.money.checks import whole_number
+from roi_kit.money.cost_ledger import LedgerLine, check_ledger, ledger_lines
 
 __all__ = [
     "CATEGORIES",
@@ -63,9 +64,6 @@ __all__ = [
     "monthly_cash_flows",
     "tco_table",
 ]
-
-
-_REQUIRED = ("item", "category", "type", "amount", "frequency", "start", "end")
 
 
 @dataclass(frozen=True)
@@ -119,51 +117,6 @@ class CostSchedule:
         return [f"Year {k}" for k in range(1, self.horizon_years + 1)]
 
 
-def _bad(row: int, column: str, found: object, problem: str, fix: str) -> BadValueError:
-    # Ledger row as a spreadsheet shows it: header is row 1, the first line row 2.
-    return BadValueError(
-        f"cost ledger: {problem}", row=row + 2, column=column, found=found, fix=fix
-    )
-
-
-def _is_blank(value: object) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _to_period(value: object, row: int, column: str) -> pd.Period | None:
-    if _is_blank(value):
-        return None
-    try:
-        if isinstance(value, pd.Period):
-            return value.asfreq("M")
-        if isinstance(value, str):
-            return pd.Period(value.strip(), freq="M")
-        if isinstance(value, datetime.date | np.datetime64):
-            # Timestamps and dates: the month they fall in.
-            return pd.Period(value, freq="M")
-    except (TypeError, ValueError) as exc:
-        raise _bad(row, column, value, "not a month", "write the month as YYYY-MM") from exc
-    # A bare number would be read as a period ordinal (2024 -> 2138-09): refuse it.
-    raise _bad(row, column, value, "not a month", "write the month as YYYY-MM")
-
-
-def _to_float(value: object, row: int, column: str) -> float:
-    if _is_blank(value):
-        return math.nan
-    try:
-        number = float(value)
-    except (TypeError, ValueError) as exc:
-        raise _bad(row, column, value, "not a number", "write a plain number") from exc
-    if math.isinf(number):
-        raise _bad(row, column, value, "not a finite number", "write a plain number")
-    return number
-
-
 def _overrun_by_category(overrun: float | Mapping[str, float]) -> dict[str, float]:
     if isinstance(overrun, Mapping):
         unknown = set(overrun) - set(CATEGORIES)
@@ -192,6 +145,15 @@ def _overrun_by_category(overrun: float | Mapping[str, float]) -> dict[str, floa
     return by_cat
 
 
+def _go_live_month(go_live: object) -> pd.Period:
+    try:
+        return go_live.asfreq("M") if isinstance(go_live, pd.Period) else pd.Period(go_live, "M")
+    except (TypeError, ValueError) as exc:
+        raise FinanceInputError(
+            f"go_live must be a month like '2024-01'; found {go_live!r}"
+        ) from exc
+
+
 def _charges(
     frequency: str, amount: float, start: int, end: int, annual: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -210,6 +172,79 @@ def _charges(
         return months, np.full(months.size, amount / 12.0)
     months = np.arange(start, end + 1, 12)
     return months, np.full(months.size, amount)
+
+
+def _line_charges(
+    lines: list[LedgerLine], over: Mapping[str, float], annual: str, last_ord: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per line: the months it is paid in (ordinals) and the amounts, overrun included."""
+    charged = []
+    for line in lines:
+        s_ord = line.start.ordinal
+        if line.frequency == "once":
+            e_ord = s_ord
+        else:
+            e_ord = line.end.ordinal if line.end is not None else last_ord
+        amount = line.amount * (1.0 + over[line.category])
+        charged.append(_charges(line.frequency, amount, s_ord, e_ord, annual))
+    return charged
+
+
+def _month_matrix(
+    charged: list[tuple[np.ndarray, np.ndarray]], first_ord: int, last_ord: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lines x months (``first_ord`` .. ``last_ord``) and, per line, what falls after it."""
+    matrix = np.zeros((len(charged), last_ord - first_ord + 1))
+    after = np.zeros(len(charged))
+    for i, (months, values) in enumerate(charged):
+        inside = months <= last_ord
+        np.add.at(matrix[i], months[inside] - first_ord, values[inside])
+        after[i] = values[~inside].sum()
+    return matrix, after
+
+
+def _lines_table(
+    lines: list[LedgerLine],
+    over: Mapping[str, float],
+    per_line: np.ndarray,
+    after: np.ndarray,
+    years: list[str],
+) -> pd.DataFrame:
+    """:attr:`CostSchedule.lines`; ``per_line`` columns are ``[Initial, Year 1..N]``."""
+    return pd.DataFrame(
+        {
+            "item": [str(ln.item) for ln in lines],
+            "category": [ln.category for ln in lines],
+            "type": [ln.type for ln in lines],
+            "frequency": [ln.frequency for ln in lines],
+            "start": [ln.start for ln in lines],
+            "end": [ln.end for ln in lines],
+            "amount": [ln.amount for ln in lines],
+            "overrun": [over[ln.category] for ln in lines],
+            "Initial": per_line[:, 0],
+            **{y: per_line[:, k + 1] for k, y in enumerate(years)},
+            "total": per_line[:, 0] + per_line[:, 1:].sum(axis=1),
+            "after_horizon": after,
+        }
+    )
+
+
+def _yearly_table(
+    per_line: np.ndarray, line_cats: np.ndarray, cats: list[str], years: list[str]
+) -> pd.DataFrame:
+    """:attr:`CostSchedule.yearly`: categories and Total by Initial, Year 1..N, Total."""
+    # Summed by category with numpy: a pandas groupby here doubled the run time of the
+    # whole schedule.
+    by_cat = np.array([per_line[line_cats == c].sum(axis=0) for c in cats]).reshape(
+        len(cats), len(years) + 1
+    )
+    body = np.vstack([by_cat, by_cat.sum(axis=0, keepdims=True)])
+    body = np.column_stack([body, body.sum(axis=1)])
+    return pd.DataFrame(
+        body,
+        index=pd.Index([*cats, "Total"], name="category"),
+        columns=["Initial", *years, "Total"],
+    )
 
 
 def cost_schedule(
@@ -266,186 +301,45 @@ def cost_schedule(
     >>> s.yearly.loc["Total"].tolist()
     [0.0, 6000.0, 12000.0, 0.0, 18000.0]
     """
-    if not isinstance(ledger, pd.DataFrame):
-        raise FinanceInputError(f"ledger must be a DataFrame; found {type(ledger).__name__}")
-    missing = [c for c in _REQUIRED if c not in ledger.columns]
-    if missing:
-        raise MissingColumnError(
-            f"cost ledger has no column {missing[0]!r}",
-            column=missing[0],
-            fix=f"the ledger needs the columns {', '.join(_REQUIRED)} (hours, hourly_rate "
-            "optional)",
-        )
-    try:
-        go = go_live.asfreq("M") if isinstance(go_live, pd.Period) else pd.Period(go_live, "M")
-    except (TypeError, ValueError) as exc:
-        raise FinanceInputError(
-            f"go_live must be a month like '2024-01'; found {go_live!r}"
-        ) from exc
-    if (
-        isinstance(horizon_years, bool)
-        or not isinstance(horizon_years, int | np.integer)
-        or horizon_years < 1
-    ):
-        raise FinanceInputError(
-            f"horizon_years must be a whole number >= 1; found {horizon_years!r}"
-        )
-    horizon_years = int(horizon_years)
+    check_ledger(ledger)
+    go = _go_live_month(go_live)
+    horizon_years = whole_number(horizon_years, "horizon_years", minimum=1)
     if annual not in ("prorated", "anniversary"):
         raise FinanceInputError(f"annual must be 'prorated' or 'anniversary'; found {annual!r}")
     over = _overrun_by_category(overrun)
+    lines = ledger_lines(ledger)
 
     go_ord = go.ordinal
     last_ord = go_ord + 12 * horizon_years - 1
-
-    parsed = []
-    records = ledger.to_dict("records")
-    for row, rec in enumerate(records):
-        category = str(rec["category"]).strip() if not _is_blank(rec["category"]) else ""
-        if category not in CATEGORIES:
-            raise _bad(
-                row,
-                "category",
-                rec["category"],
-                "unknown category",
-                f"use one of {', '.join(CATEGORIES)}",
-            )
-        ctype = str(rec["type"]).strip() if not _is_blank(rec["type"]) else ""
-        if ctype not in TYPES:
-            raise _bad(row, "type", rec["type"], "unknown type", "use one_time or recurring")
-        freq = str(rec["frequency"]).strip() if not _is_blank(rec["frequency"]) else ""
-        if freq not in FREQUENCIES:
-            raise _bad(
-                row,
-                "frequency",
-                rec["frequency"],
-                "unknown frequency",
-                f"use one of {', '.join(FREQUENCIES)}",
-            )
-        if ctype == "recurring" and freq == "once":
-            raise _bad(
-                row,
-                "frequency",
-                freq,
-                "a recurring cost paid once",
-                "set type to one_time, or frequency to monthly, quarterly or annual",
-            )
-        start = _to_period(rec["start"], row, "start")
-        if start is None:
-            raise _bad(
-                row,
-                "start",
-                rec["start"],
-                "start month is blank",
-                "write the first month it is paid, as YYYY-MM",
-            )
-        end = _to_period(rec["end"], row, "end")
-        if end is not None and end < start and freq != "once":
-            raise _bad(
-                row,
-                "end",
-                str(end),
-                f"end is before start ({start})",
-                "swap them, or leave end blank to run to the end of the horizon",
-            )
-        amount = _to_float(rec["amount"], row, "amount")
-        hours = _to_float(rec.get("hours"), row, "hours")
-        rate = _to_float(rec.get("hourly_rate"), row, "hourly_rate")
-        from_hours = hours * rate  # NaN unless both are given
-        if math.isnan(amount):
-            if math.isnan(from_hours):
-                raise _bad(
-                    row,
-                    "amount",
-                    rec["amount"],
-                    "amount is blank and hours x hourly_rate is not given",
-                    "write the amount, or give both hours and hourly_rate",
-                )
-            amount = from_hours
-        elif not math.isnan(from_hours) and not math.isclose(amount, from_hours, rel_tol=1e-9):
-            raise _bad(
-                row,
-                "amount",
-                amount,
-                f"amount disagrees with hours x hourly_rate "
-                f"({hours:g} x {rate:g} = {from_hours:g})",
-                "give either the amount or hours and hourly_rate, not both",
-            )
-        for col, value in (("amount", amount), ("hours", hours), ("hourly_rate", rate)):
-            if value < 0:  # NaN compares False: blank hours/rate pass
-                raise _bad(
-                    row,
-                    col,
-                    value,
-                    f"{col} is negative",
-                    "costs are positive; record a credit as a benefit instead",
-                )
-        s_ord = start.ordinal
-        e_ord = s_ord if freq == "once" else (end.ordinal if end is not None else last_ord)
-        months, values = _charges(freq, amount * (1.0 + over[category]), s_ord, e_ord, annual)
-        parsed.append((rec, category, ctype, freq, start, end, amount, months, values))
-
-    first_ord = min([go_ord] + [p[7][0] for p in parsed if p[7].size])
-    n_months = last_ord - first_ord + 1
-    index = pd.period_range(pd.Period(ordinal=first_ord, freq="M"), periods=n_months, freq="M")
+    charged = _line_charges(lines, over, annual, last_ord)
+    # The schedule starts at the earliest charge (pre-go-live months are the Initial column).
+    first_ord = min([go_ord] + [months[0] for months, _ in charged if months.size])
     n_pre = go_ord - first_ord
+    matrix, after = _month_matrix(charged, first_ord, last_ord)
 
-    matrix = np.zeros((len(parsed), n_months))
-    after = np.zeros(len(parsed))
-    for i, (*_, months, values) in enumerate(parsed):
-        inside = months <= last_ord
-        np.add.at(matrix[i], months[inside] - first_ord, values[inside])
-        after[i] = values[~inside].sum()
-
-    cats = [c for c in CATEGORIES if any(p[1] == c for p in parsed)]
-    line_cats = np.array([p[1] for p in parsed], dtype=object)
+    cats = [c for c in CATEGORIES if any(ln.category == c for ln in lines)]
+    line_cats = np.array([ln.category for ln in lines], dtype=object)
+    index = pd.period_range(
+        pd.Period(ordinal=first_ord, freq="M"), periods=matrix.shape[1], freq="M"
+    )
     monthly = pd.DataFrame(
         {c: matrix[line_cats == c].sum(axis=0) for c in cats}, index=index, columns=cats
     )
     monthly.index.name = "month"
 
+    # Per line: [Initial, Year 1..N]; Year k is the k-th 12-month block from go-live.
     years = [f"Year {k}" for k in range(1, horizon_years + 1)]
-    line_initial = matrix[:, :n_pre].sum(axis=1)
-    line_years = matrix[:, n_pre:].reshape(len(parsed), horizon_years, 12).sum(axis=2)
+    line_years = matrix[:, n_pre:].reshape(len(lines), horizon_years, 12).sum(axis=2)
+    per_line = np.column_stack([matrix[:, :n_pre].sum(axis=1), line_years])
+    table = _lines_table(lines, over, per_line, after, years)
 
-    lines = pd.DataFrame(
-        {
-            "item": [str(p[0]["item"]) for p in parsed],
-            "category": [p[1] for p in parsed],
-            "type": [p[2] for p in parsed],
-            "frequency": [p[3] for p in parsed],
-            "start": [p[4] for p in parsed],
-            "end": [p[5] for p in parsed],
-            "amount": [p[6] for p in parsed],
-            "overrun": [over[p[1]] for p in parsed],
-            "Initial": line_initial,
-            **{y: line_years[:, k] for k, y in enumerate(years)},
-            "total": line_initial + line_years.sum(axis=1),
-            "after_horizon": after,
-        }
-    )
-
-    # Per line: [Initial, Year 1..N], summed by category with numpy: a pandas groupby here
-    # doubled the run time of the whole function.
-    per_line = np.column_stack([line_initial, line_years])
-    by_cat = np.array([per_line[line_cats == c].sum(axis=0) for c in cats]).reshape(
-        len(cats), horizon_years + 1
-    )
-    body = np.vstack([by_cat, by_cat.sum(axis=0, keepdims=True)])
-    body = np.column_stack([body, body.sum(axis=1)])
-    yearly = pd.DataFrame(
-        body,
-        index=pd.Index([*cats, "Total"], name="category"),
-        columns=["Initial", *years, "Total"],
-    )
-
-    totals = lines["total"].to_numpy()
-    types = lines["type"].to_numpy(dtype=object)
+    totals = table["total"].to_numpy()
+    types = table["type"].to_numpy(dtype=object)
     return CostSchedule(
         monthly=monthly,
-        yearly=yearly,
-        lines=lines,
-        initial=float(line_initial.sum()),
+        yearly=_yearly_table(per_line, line_cats, cats, years),
+        lines=table,
+        initial=float(per_line[:, 0].sum()),
         one_time_total=float(totals[types == "one_time"].sum()),
         recurring_total=float(totals[types == "recurring"].sum()),
         tco=float(totals.sum()),

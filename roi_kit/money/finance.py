@@ -41,6 +41,7 @@ import pandas as pd
 
 from roi_kit import formatting as fmt
 from roi_kit.errors import FinanceInputError
+from roi_kit.money.checks import numbers, plain
 
 __all__ = [
     "roi",
@@ -66,25 +67,11 @@ ArrayLike = float | int | npt.ArrayLike
 
 
 # ---------------------------------------------------------------------------
-# input checks
-
-
-def _as_float_array(value: ArrayLike, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise FinanceInputError(f"{name} must be a number or an array of numbers") from exc
-    if np.isnan(arr).any():
-        raise FinanceInputError(
-            f"{name} contains NaN; fill or drop the missing value before computing ROI"
-        )
-    if np.isinf(arr).any():
-        raise FinanceInputError(f"{name} contains an infinite value")
-    return arr
+# input checks (the shared ones are in roi_kit.money.checks)
 
 
 def _positive_cost(cost: ArrayLike, name: str = "cost") -> np.ndarray:
-    arr = _as_float_array(cost, name)
+    arr = numbers(cost, name)
     if (arr <= 0).any():
         raise FinanceInputError(
             f"{name} must be greater than zero for a ratio such as ROI "
@@ -93,13 +80,8 @@ def _positive_cost(cost: ArrayLike, name: str = "cost") -> np.ndarray:
     return arr
 
 
-def _unwrap(arr: np.ndarray) -> float | np.ndarray:
-    """Give a Python float back for scalar input, the array otherwise."""
-    return float(arr) if arr.ndim == 0 else arr
-
-
 def _cash_flows(values: ArrayLike, name: str) -> np.ndarray:
-    arr = _as_float_array(values, name)
+    arr = numbers(values, name)
     if arr.ndim == 0 or arr.shape[-1] == 0:
         raise FinanceInputError(
             f"{name} must be a sequence of at least one cash flow (index 0 = Initial)"
@@ -141,9 +123,9 @@ def roi(gain: ArrayLike, cost: ArrayLike) -> float | np.ndarray:
     >>> roi(100_000, 20_000)
     4.0
     """
-    g = _as_float_array(gain, "gain")
+    g = numbers(gain, "gain")
     c = _positive_cost(cost)
-    return _unwrap((g - c) / c)
+    return plain((g - c) / c)
 
 
 def roi_percent(gain: ArrayLike, cost: ArrayLike) -> float | np.ndarray:
@@ -165,7 +147,7 @@ def roi_percent(gain: ArrayLike, cost: ArrayLike) -> float | np.ndarray:
     >>> roi_percent(100_000, 20_000)
     400.0
     """
-    return _unwrap(np.asarray(roi(gain, cost)) * 100.0)
+    return plain(np.asarray(roi(gain, cost)) * 100.0)
 
 
 def incremental_roi(
@@ -195,10 +177,10 @@ def incremental_roi(
     >>> incremental_roi(300_000, 200_000, 20_000)
     5.0
     """
-    a = _as_float_array(benefit_after, "benefit_after")
-    b = _as_float_array(benefit_before, "benefit_before")
+    a = numbers(benefit_after, "benefit_after")
+    b = numbers(benefit_before, "benefit_before")
     c = _positive_cost(cost)
-    return _unwrap((a - b) / c)
+    return plain((a - b) / c)
 
 
 def nucleus_roi(
@@ -231,10 +213,10 @@ def nucleus_roi(
     >>> nucleus_roi(300_000, 50_000, 3)
     2.0
     """
-    b = _as_float_array(benefits, "benefits")
+    b = numbers(benefits, "benefits")
     c = _positive_cost(initial_cost, "initial_cost")
     y = _positive_cost(years, "years")
-    return _unwrap(b / y / c)
+    return plain(b / y / c)
 
 
 # ---------------------------------------------------------------------------
@@ -259,14 +241,14 @@ def period_rate(annual_rate: ArrayLike, periods_per_year: int = 1) -> float | np
     >>> round(period_rate(0.10, 12), 6)
     0.007974
     """
-    r = _as_float_array(annual_rate, "discount rate")
+    r = numbers(annual_rate, "discount rate")
     if (r <= -1).any():
         raise FinanceInputError("the discount rate must be greater than -100%")
     if int(periods_per_year) != periods_per_year or periods_per_year < 1:
         raise FinanceInputError(
             f"periods_per_year must be a whole number >= 1 (found {periods_per_year!r})"
         )
-    return _unwrap((1.0 + r) ** (1.0 / periods_per_year) - 1.0)
+    return plain((1.0 + r) ** (1.0 / periods_per_year) - 1.0)
 
 
 def discount_factors(rate: ArrayLike, n_flows: int) -> np.ndarray:
@@ -283,7 +265,7 @@ def discount_factors(rate: ArrayLike, n_flows: int) -> np.ndarray:
     -------
     ndarray
     """
-    r = _as_float_array(rate, "discount rate")
+    r = numbers(rate, "discount rate")
     if (r <= -1).any():
         raise FinanceInputError("the discount rate must be greater than -100%")
     t = np.arange(n_flows, dtype=float)
@@ -315,9 +297,9 @@ def npv(rate: ArrayLike, cash_flows: ArrayLike) -> float | np.ndarray:
     4.13
     """
     cf = _cash_flows(cash_flows, "cash_flows")
-    r = _as_float_array(rate, "discount rate")
+    r = numbers(rate, "discount rate")
     factors = discount_factors(r, cf.shape[-1])
-    return _unwrap(np.sum(cf * factors, axis=-1))
+    return plain(np.sum(cf * factors, axis=-1))
 
 
 @dataclass(frozen=True)
@@ -560,7 +542,7 @@ _PERIOD_NAMES = {1: "Year", 4: "Quarter", 12: "Month"}
 
 def _risk_costs(value: ArrayLike, n: int) -> float | np.ndarray:
     """One cost risk fraction, or one per period (e.g. none on costs already paid)."""
-    arr = _as_float_array(value, "risk_costs")
+    arr = numbers(value, "risk_costs")
     if arr.ndim == 0:
         return _risk_fraction(float(arr), "risk_costs", 10.0)
     if arr.shape != (n,):
@@ -573,7 +555,7 @@ def _risk_costs(value: ArrayLike, n: int) -> float | np.ndarray:
 
 
 def _risk_fraction(value: float, name: str, upper: float) -> float:
-    v = float(_as_float_array(value, name))
+    v = float(numbers(value, name))
     if not 0.0 <= v < upper:
         raise FinanceInputError(f"{name} must be a fraction in [0, {upper:g}) (found {v:g})")
     return v
@@ -757,7 +739,7 @@ def quick_estimate(
     if int(years) != years or years < 1:
         raise FinanceInputError(f"years must be a whole number >= 1 (found {years!r})")
     years = int(years)
-    gain_f = float(_as_float_array(gain, "gain"))
+    gain_f = float(numbers(gain, "gain"))
     cost_f = float(_positive_cost(cost))
     if gain_f < 0:
         raise FinanceInputError("the quick calculator takes a gain of zero or more")

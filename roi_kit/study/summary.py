@@ -1,8 +1,12 @@
-"""The headline figures of a case, for people (the summary notebook) and scripts (JSON).
+"""The headline figures of a case, for scripts (JSON) and, re-exported here, for people.
 
 ``roi-kit summary CASE --json`` prints :func:`case_summary` as JSON. Its keys are
 stable (``schema`` names the version) and documented in :data:`JSON_KEYS`; a test
 checks both, so scripts and CI pipelines can rely on them.
+
+:func:`run_study` and :class:`Study` (:mod:`roi_kit.study.run`) and the formatted tables,
+verdict and headline (:mod:`roi_kit.study.readout`) are re-exported, so
+``summary.run_study`` and ``summary.verdict`` keep working.
 """
 
 from __future__ import annotations
@@ -10,17 +14,25 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from roi_kit import formatting as fmt
-from roi_kit.case import Case, quality
-from roi_kit.measure import compare_all
-from roi_kit.money import items_from_config, scorecard
-from roi_kit.study import model, uncertainty
+from roi_kit.case import Case
+from roi_kit.money import CostSchedule, items_from_config, scorecard
+from roi_kit.study.evaluation import CaseResult
+from roi_kit.study.readout import (
+    assumptions_table,
+    break_even_table,
+    headline_html,
+    roi_to_date_table,
+    scenario_table,
+    tornado_table,
+    verdict,
+)
+from roi_kit.study.run import Study, run_study
+from roi_kit.study.simulation import MonteCarloResult
 
 __all__ = [
     "SCHEMA",
@@ -64,81 +76,6 @@ JSON_KEYS: Mapping[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Study:
-    """Everything the decision step computes for one case (one pass, reused by views).
-
-    Attributes
-    ----------
-    case : Case
-    comparison : DataFrame
-        :func:`roi_kit.measure.compare.compare_all` (empty for a projection).
-    inputs : model.Inputs
-    result : model.CaseResult
-    specs : dict of str to Distribution
-    monte_carlo : MonteCarloResult
-    tornado : DataFrame
-    scenarios : DataFrame
-    quality : QualityReport
-    """
-
-    case: Case
-    comparison: pd.DataFrame
-    inputs: model.Inputs
-    result: model.CaseResult
-    specs: dict[str, uncertainty.Distribution]
-    monte_carlo: uncertainty.MonteCarloResult
-    tornado: pd.DataFrame
-    scenarios: pd.DataFrame
-    quality: quality.QualityReport
-
-
-def run_study(
-    case: Case, *, n: int = 100_000, seed: int = 0, method: str = "counterfactual"
-) -> Study:
-    """Measure, value, evaluate and stress one case.
-
-    Parameters
-    ----------
-    case : Case
-    n : int
-        Monte Carlo draws.
-    seed : int
-        Seed of the Monte Carlo (and the naive bootstrap): same seed, same numbers.
-    method : str
-        Comparison method whose estimates become benefits.
-    """
-    comparison = compare_all(case, seed=seed) if case.after is not None else pd.DataFrame()
-    inputs = model.model_inputs(
-        case, method=method, comparison=comparison if len(comparison) else None
-    )
-    result = model.evaluate_case(case, inputs=inputs)
-    specs = model.uncertain_specs(case, inputs)
-    fn = model.case_model(case, inputs=inputs)
-    # Monte Carlo draws the uncertain inputs themselves; the TEI haircut (a fixed stand-in
-    # for that same uncertainty) on top would count the risk twice.
-    mc = uncertainty.monte_carlo(
-        model.case_model(case, inputs=inputs, risk_adjusted=False),
-        specs,
-        n=n,
-        seed=seed,
-        horizon_months=12 * case.horizon_years,
-    )
-    # The tornado keeps the risk adjustment, so its base is the headline NPV.
-    tornado = uncertainty.tornado(fn, specs) if specs else pd.DataFrame()
-    return Study(
-        case=case,
-        comparison=comparison,
-        inputs=inputs,
-        result=result,
-        specs=specs,
-        monte_carlo=mc,
-        tornado=tornado,
-        scenarios=model.evaluate_scenarios(case, inputs),
-        quality=quality.check_case(case),
-    )
-
-
 def _num(value: Any) -> float | None:
     """A JSON-safe number: NaN and None become null."""
     if value is None:
@@ -147,287 +84,163 @@ def _num(value: Any) -> float | None:
     return None if math.isnan(v) or math.isinf(v) else v
 
 
-def case_summary(study: Study) -> dict[str, Any]:
-    """The headline figures as plain JSON-ready values (see :data:`JSON_KEYS`)."""
-    case, res = study.case, study.result
-    ev = res.evaluation
-    defs = dict(zip(res.definitions["definition"], res.definitions["value"], strict=True))
-    sched = res.inputs.schedule
-    yearly = sched.yearly.drop(index="Total", errors="ignore")
-    year_cols = [c for c in yearly.columns if c.startswith("Year")]
-    mc = study.monte_carlo
-    card = (
-        scorecard(
-            items_from_config(
-                [
-                    {"name": i.name, "score": i.score, "weight": i.weight, "evidence": i.evidence}
-                    for i in case.intangibles
-                ]
-            )
+def _intangibles(case: Case) -> dict[str, Any] | None:
+    """The intangibles scorecard in three numbers, None when the case scores none."""
+    if not case.intangibles:
+        return None
+    card = scorecard(
+        items_from_config(
+            [
+                {"name": i.name, "score": i.score, "weight": i.weight, "evidence": i.evidence}
+                for i in case.intangibles
+            ]
         )
-        if case.intangibles
-        else None
     )
-    comparison = []
-    for row in study.comparison.itertuples(index=False):
-        comparison.append(
-            {
-                "kpi": row.kpi,
-                "method": row.method,
-                "change": _num(row.change),
-                "low": _num(row.low),
-                "high": _num(row.high),
-                "excludes_zero": bool(row.excludes_zero),
-                "improvement": bool(row.improvement),
-                "reading": row.reading,
-            }
-        )
+    return {
+        "weighted_score": float(card.weighted_score),
+        "score_0_100": float(card.score_0_100),
+        "label": card.label,
+    }
+
+
+def _comparison(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """One record per KPI and method of :func:`roi_kit.measure.compare_all`."""
+    return [
+        {
+            "kpi": row.kpi,
+            "method": row.method,
+            "change": _num(row.change),
+            "low": _num(row.low),
+            "high": _num(row.high),
+            "excludes_zero": bool(row.excludes_zero),
+            "improvement": bool(row.improvement),
+            "reading": row.reading,
+        }
+        for row in table.itertuples(index=False)
+    ]
+
+
+def _case_block(case: Case) -> dict[str, Any]:
+    return {
+        "name": case.name,
+        "kind": case.kind,
+        "currency": case.currency,
+        "go_live": str(case.go_live),
+        "horizon_years": case.horizon_years,
+        "discount_rate": case.discount_rate,
+    }
+
+
+def _roi_block(result: CaseResult) -> dict[str, float | None]:
+    """Every ROI definition, keyed as :data:`JSON_KEYS` documents them."""
+    defs = dict(zip(result.definitions["definition"], result.definitions["value"], strict=True))
+    return {
+        "simple": _num(defs["Simple ROI (articles)"]),
+        "percent": _num(defs["ROI % (articles)"]),
+        "incremental": _num(defs["Incremental ROI (articles)"]),
+        "tei": _num(result.evaluation.roi),
+        "nucleus": _num(defs.get("Nucleus annual ROI")),
+        "revenue_view": _num(defs.get("Simple ROI, revenue counted as gain")),
+    }
+
+
+def _benefit_rows(result: CaseResult) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": ln.name,
+            "formula": ln.formula_symbols,
+            "annual_value": _num(ln.annual_value),
+            "counted": ln.counted,
+            "source": sorted({i.source for i in ln.inputs}),
+            "note": ln.note,
+        }
+        for ln in result.lines
+    ]
+
+
+def _cost_rows(schedule: CostSchedule) -> list[dict[str, Any]]:
+    """One record per cost category: Initial, each year, total (before risk adjustment)."""
+    yearly = schedule.yearly.drop(index="Total", errors="ignore")
+    year_cols = [c for c in yearly.columns if c.startswith("Year")]
+    return [
+        {
+            "category": str(cat),
+            "initial": _num(yearly.loc[cat, "Initial"]),
+            "years": [_num(yearly.loc[cat, c]) for c in year_cols],
+            "total": _num(yearly.loc[cat, "Total"]),
+        }
+        for cat in yearly.index
+    ]
+
+
+def _monte_carlo_block(mc: MonteCarloResult) -> dict[str, Any]:
+    return {
+        "n": mc.n,
+        "seed": mc.seed,
+        "npv_p5": _num(mc.npv_p5),
+        "npv_p50": _num(mc.npv_p50),
+        "npv_p95": _num(mc.npv_p95),
+        "roi_p5": _num(mc.roi_p5),
+        "roi_p50": _num(mc.roi_p50),
+        "roi_p95": _num(mc.roi_p95),
+        "prob_roi_positive": _num(mc.prob_roi_positive),
+        "prob_payback_within_horizon": _num(mc.prob_payback_within_horizon),
+    }
+
+
+def _scenario_rows(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {
+            "scenario": r.scenario,
+            "npv": _num(r.npv),
+            "roi": _num(r.roi),
+            "payback_months": _num(r.payback_months),
+        }
+        for r in table.itertuples(index=False)
+    ]
+
+
+def case_summary(study: Study) -> dict[str, Any]:
+    """The headline figures as plain JSON-ready values (see :data:`JSON_KEYS`).
+
+    Parameters
+    ----------
+    study : Study
+
+    Returns
+    -------
+    dict
+        Keys in the order of :data:`JSON_KEYS`; amounts in the case currency, ratios as
+        fractions (0.25 = 25%), NaN and infinity as None.
+    """
+    res = study.result
+    ev = res.evaluation
     return {
         "schema": SCHEMA,
-        "case": {
-            "name": case.name,
-            "kind": case.kind,
-            "currency": case.currency,
-            "go_live": str(case.go_live),
-            "horizon_years": case.horizon_years,
-            "discount_rate": case.discount_rate,
-        },
-        "roi": {
-            "simple": _num(defs["Simple ROI (articles)"]),
-            "percent": _num(defs["ROI % (articles)"]),
-            "incremental": _num(defs["Incremental ROI (articles)"]),
-            "tei": _num(ev.roi),
-            "nucleus": _num(defs.get("Nucleus annual ROI")),
-            "revenue_view": _num(defs.get("Simple ROI, revenue counted as gain")),
-        },
+        "case": _case_block(study.case),
+        "roi": _roi_block(res),
         "npv": _num(ev.npv),
         "irr": _num(ev.irr),
         "irr_note": ev.irr_reason,
         "payback_months": _num(ev.payback_months),
         "pv_benefits": _num(ev.pv_benefits),
         "pv_costs": _num(ev.pv_costs),
-        "benefit_lines": [
-            {
-                "name": ln.name,
-                "formula": ln.formula_symbols,
-                "annual_value": _num(ln.annual_value),
-                "counted": ln.counted,
-                "source": sorted({i.source for i in ln.inputs}),
-                "note": ln.note,
-            }
-            for ln in res.lines
-        ],
-        "cost_lines": [
-            {
-                "category": str(cat),
-                "initial": _num(yearly.loc[cat, "Initial"]),
-                "years": [_num(yearly.loc[cat, c]) for c in year_cols],
-                "total": _num(yearly.loc[cat, "Total"]),
-            }
-            for cat in yearly.index
-        ],
-        "tco": _num(sched.tco),
-        "comparison": comparison,
-        "monte_carlo": {
-            "n": mc.n,
-            "seed": mc.seed,
-            "npv_p5": _num(mc.npv_p5),
-            "npv_p50": _num(mc.npv_p50),
-            "npv_p95": _num(mc.npv_p95),
-            "roi_p5": _num(mc.roi_p5),
-            "roi_p50": _num(mc.roi_p50),
-            "roi_p95": _num(mc.roi_p95),
-            "prob_roi_positive": _num(mc.prob_roi_positive),
-            "prob_payback_within_horizon": _num(mc.prob_payback_within_horizon),
-        },
-        "scenarios": [
-            {
-                "scenario": r.scenario,
-                "npv": _num(r.npv),
-                "roi": _num(r.roi),
-                "payback_months": _num(r.payback_months),
-            }
-            for r in study.scenarios.itertuples(index=False)
-        ],
+        "benefit_lines": _benefit_rows(res),
+        "cost_lines": _cost_rows(res.inputs.schedule),
+        "tco": _num(res.inputs.schedule.tco),
+        "comparison": _comparison(study.comparison),
+        "monte_carlo": _monte_carlo_block(study.monte_carlo),
+        "scenarios": _scenario_rows(study.scenarios),
         "quality": {
             "score": study.quality.score,
             "rule": study.quality.rule,
             "errors": study.quality.count("error"),
             "warnings": study.quality.count("warning"),
         },
-        "intangibles": None
-        if card is None
-        else {
-            "weighted_score": float(card.weighted_score),
-            "score_0_100": float(card.score_0_100),
-            "label": card.label,
-        },
+        "intangibles": _intangibles(study.case),
     }
 
 
 def summary_json(study: Study) -> str:
     """:func:`case_summary` as indented JSON text."""
     return json.dumps(case_summary(study), indent=2, ensure_ascii=False)
-
-
-def break_even_table(study: Study) -> pd.DataFrame:
-    """For each uncertain assumption, the value at which NPV = 0, in words.
-
-    Returns
-    -------
-    DataFrame
-        Columns Assumption, Break-even value, Within the assumed range, Reading.
-    """
-    fn = model.case_model(study.case, inputs=study.inputs)
-    fractions = [n for n, d in study.specs.items() if d.is_fraction]
-    rows = []
-    for name in study.specs:
-        be = uncertainty.break_even(fn, study.specs, name, fraction_names=fractions)
-        rows.append(
-            {
-                "Assumption": model.PARAM_LABELS.get(name, name),
-                "Break-even value": "none" if be.value is None else f"{be.value:,.4g}",
-                "Within the assumed range": "yes" if be.inside_range else "no",
-                "Reading": be.message,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def scenario_table(study: Study) -> pd.DataFrame:
-    """The scenarios side by side, formatted for reading."""
-    cur = study.case.currency
-    t = study.scenarios
-    return pd.DataFrame(
-        {
-            "Scenario": t["scenario"],
-            "Description": t["description"],
-            "Annual benefit": [fmt.money(v, cur) for v in t["annual_benefit"]],
-            "NPV": [fmt.money(v, cur) for v in t["npv"]],
-            "TEI ROI": [fmt.percent(v) for v in t["roi"]],
-            "IRR": [fmt.percent(v) if v == v and v is not None else "none" for v in t["irr"]],
-            "Payback": [fmt.months(v) for v in t["payback_months"]],
-        }
-    )
-
-
-def tornado_table(study: Study) -> pd.DataFrame:
-    """The tornado as a table: NPV at each assumption's low and high value."""
-    cur = study.case.currency
-    t = study.tornado
-    return pd.DataFrame(
-        {
-            "Assumption": [model.PARAM_LABELS.get(n, n) for n in t["assumption"]],
-            "Low": [f"{v:,.4g}" for v in t["low_value"]],
-            "High": [f"{v:,.4g}" for v in t["high_value"]],
-            "NPV at low": [fmt.money(v, cur) for v in t["output_at_low"]],
-            "NPV at high": [fmt.money(v, cur) for v in t["output_at_high"]],
-            "Swing": [fmt.money(v, cur) for v in t["swing"]],
-        }
-    )
-
-
-def roi_to_date_table(study: Study) -> pd.DataFrame:
-    """ROI to date by quarter since go-live, formatted."""
-    cur = study.case.currency
-    t = model.roi_to_date(study.case, study.result)
-    return pd.DataFrame(
-        {
-            "Quarter": t["quarter"],
-            "Months live": t["months"],
-            "Benefit to date": [fmt.money(v, cur) for v in t["cumulative_benefit"]],
-            "Cost to date": [fmt.money(v, cur) for v in t["cumulative_cost"]],
-            "ROI to date": [fmt.percent(v) for v in t["roi_to_date"]],
-        }
-    )
-
-
-def assumptions_table(study: Study) -> pd.DataFrame:
-    """Every model parameter: value used, range, distribution, source."""
-    rows = []
-    case = study.case
-    for name, value in study.result.params.items():
-        a = case.assumptions.get(name)
-        spec = study.specs.get(name)
-        if spec is not None:
-            rng = f"{spec.low:,.4g} .. {spec.high:,.4g} ({spec.kind})"
-        else:
-            rng = "fixed"
-        if a is not None:
-            source = a.source
-        elif name in model.MEASURED_KPIS.values():
-            source = "projected" if study.inputs.projected else "measured"
-        else:
-            source = "case.yml"
-        rows.append(
-            {
-                "Parameter": model.PARAM_LABELS.get(name, name),
-                "Value used": f"{value:,.4g}",
-                "Range": rng,
-                "Source": source,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def verdict(study: Study) -> list[str]:
-    """The answer in plain sentences, honest about uncertainty.
-
-    Returns
-    -------
-    list of str
-        Sentences in reading order (plain text; escape before putting into HTML).
-    """
-    case, ev, mc = study.case, study.result.evaluation, study.monte_carlo
-    cur = case.currency
-    kind = "projected" if study.inputs.projected else "measured"
-    years = case.horizon_years
-    worth = "pays for itself" if ev.npv > 0 else "does not pay for itself"
-    rate = fmt.percent(case.discount_rate, decimals=0)
-    out = [
-        f"On the {kind} benefits and the full cost of ownership, the CRM {worth} over "
-        f"{years} years: NPV {fmt.money(ev.npv, cur)} at a {rate} discount rate, "
-        f"TEI ROI {fmt.percent(ev.roi)} (risk-adjusted), payback "
-        f"{fmt.months(ev.payback_months)}.",
-        f"How sure: over {mc.n:,} Monte Carlo draws of the uncertain inputs (measured "
-        f"changes with their intervals, assumptions with their ranges; no TEI haircut on "
-        f"top) the ROI is between {fmt.percent(mc.roi_p5)} and {fmt.percent(mc.roi_p95)} "
-        f"(90% interval); P(ROI > 0) = {fmt.percent(mc.prob_roi_positive, decimals=0)}.",
-    ]
-    if mc.roi_p5 <= 0 <= mc.roi_p95:
-        out.append("The 90% interval includes zero: a loss is possible on these assumptions.")
-    if len(study.tornado):
-        top = study.tornado.iloc[0]
-        out.append(
-            f"The answer hinges most on {model.PARAM_LABELS.get(top.assumption, top.assumption)}."
-        )
-    counted = [ln.name for ln in study.result.lines if ln.counted]
-    out.append(f"Counted benefits: {', '.join(counted) if counted else 'none'}.")
-    return out
-
-
-def headline_html(study: Study) -> str:
-    """The verdict and the key figures as a small HTML block (every value escaped)."""
-    import html
-
-    ev, cur = study.result.evaluation, study.case.currency
-    figures = [
-        ("NPV", fmt.money(ev.npv, cur)),
-        ("TEI ROI", fmt.percent(ev.roi)),
-        ("IRR", fmt.percent(ev.irr) if ev.irr is not None else "none"),
-        ("Payback", fmt.months(ev.payback_months)),
-        ("P(ROI > 0)", fmt.percent(study.monte_carlo.prob_roi_positive, decimals=0)),
-    ]
-    cells = "".join(
-        f'<div class="kpi"><div class="label">{html.escape(k)}</div>'
-        f'<div class="value">{html.escape(v)}</div></div>'
-        for k, v in figures
-    )
-    sentences = "".join(f"<p>{html.escape(t)}</p>" for t in verdict(study))
-    return (
-        "<style>.roi-kpis{display:flex;gap:1.2em;flex-wrap:wrap;margin:0.6em 0}"
-        ".roi-kpis .kpi{border:1px solid #ccd;border-radius:6px;padding:0.5em 0.9em}"
-        ".roi-kpis .label{font-size:0.85em;color:#555}"
-        ".roi-kpis .value{font-size:1.35em;font-weight:600;color:#1f4e79}</style>"
-        f'<div class="roi-kpis">{cells}</div>{sentences}'
-    )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-from pathlib import Path
 from statistics import mean
 
 import numpy as np
@@ -17,17 +16,16 @@ import numpy_financial as npf
 import pytest
 import yaml
 
-from roi_kit.case.config import load_case
+from roi_kit.case import load_case
 from roi_kit.errors import CaseError
 from roi_kit.measure.compare import compare_all
-from roi_kit.study import model
-
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_case"
+from roi_kit.study import model, scenarios
+from tests.paths import SAMPLE_CASE, TEMPLATES
 
 
 @pytest.fixture(scope="module")
-def case():
-    return load_case(SAMPLE)
+def case(sample_case):
+    return sample_case
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +39,7 @@ def inputs(case, comparison):
 
 
 def _rows(name):
-    with open(SAMPLE / name, newline="", encoding="utf-8") as fh:
+    with open(SAMPLE_CASE / name, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -188,7 +186,7 @@ def test_uncertain_specs_carry_the_measurement_interval(case, inputs, comparison
 
 def test_projection_case_is_labelled_projected(tmp_path):
     folder = tmp_path / "proj"
-    shutil.copytree(Path(model.__file__).parents[1] / "templates" / "case", folder)
+    shutil.copytree(TEMPLATES / "case", folder)
     cfg = yaml.safe_load((folder / "case.yml").read_text(encoding="utf-8"))
     cfg["kind"] = "projection"
     cfg.pop("after")
@@ -210,3 +208,12 @@ def test_projection_case_is_labelled_projected(tmp_path):
     # A 3-month ramp (month i at i/3 of full: 1/3, 2/3, 1, 1, ...) delivers
     # 1/3 + 2/3 + 10 = 11 months of benefit in year 1: 11 / 12 of a full year.
     assert res.evaluation.benefits[1] == pytest.approx(res.evaluation.benefits[2] * 11 / 12)
+
+
+def test_model_re_exports_scenarios_plainly():
+    # No lazy module __getattr__: scenarios builds on inputs and evaluation, not on model,
+    # so model imports it at the top and every name is a plain attribute.
+    assert not hasattr(model, "__getattr__")
+    for name in scenarios.__all__:
+        assert name in model.__all__
+        assert getattr(model, name) is getattr(scenarios, name)

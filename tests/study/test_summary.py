@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 import numpy_financial as npf
 import pytest
 
-from roi_kit.case.config import load_case
 from roi_kit.study import summary
-
-from .test_cli import ROI_KIT
-
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_case"
+from tests.paths import ROI_KIT, SAMPLE_CASE
 
 
 @pytest.fixture(scope="module")
-def study():
-    return summary.run_study(load_case(SAMPLE), n=5_000, seed=7)
+def study(sample_case):
+    return summary.run_study(sample_case, n=5_000, seed=7)
 
 
 def test_json_keys_are_exactly_the_documented_ones(study):
@@ -77,17 +72,18 @@ def test_headline_numbers_are_consistent(study):
     assert 0.0 <= mc["prob_roi_positive"] <= 1.0
 
 
-def test_same_seed_same_numbers_other_seed_other_numbers(study):
-    again = summary.run_study(load_case(SAMPLE), n=5_000, seed=7)
-    other = summary.run_study(load_case(SAMPLE), n=5_000, seed=8)
+def test_same_seed_same_numbers_other_seed_other_numbers(study, sample_case):
+    again = summary.run_study(sample_case, n=5_000, seed=7)
+    other = summary.run_study(sample_case, n=5_000, seed=8)
     a, b, c = (summary.case_summary(s)["monte_carlo"] for s in (study, again, other))
     assert a == b
     assert a["npv_p50"] != c["npv_p50"]
 
 
+@pytest.mark.slow
 def test_cli_summary_json_parses():
     res = subprocess.run(
-        [ROI_KIT, "summary", str(SAMPLE), "--json", "--draws", "2000"],
+        [ROI_KIT, "summary", str(SAMPLE_CASE), "--json", "--draws", "2000"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -98,6 +94,7 @@ def test_cli_summary_json_parses():
     assert data["case"]["currency"] == "EUR"
 
 
+@pytest.mark.slow
 def test_cli_new_then_validate(tmp_path):
     target = tmp_path / "my_case"
     res = subprocess.run([ROI_KIT, "new", str(target)], capture_output=True, text=True, timeout=120)

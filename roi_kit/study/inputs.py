@@ -1,0 +1,289 @@
+"""The model's fixed inputs: each KPI's measured change, the costs, the users, the ramp.
+
+:func:`model_inputs` gathers from a case everything the model needs besides the uncertain
+parameters (:mod:`roi_kit.study.params`): the measured changes (:func:`measured_changes`, from
+the comparison of :mod:`roi_kit.measure`, or ``expected_changes`` for a projection), the
+cost schedule (:mod:`roi_kit.money.costs`), the active users and the year-1 ramp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from roi_kit.case import Case
+from roi_kit.errors import CaseError
+from roi_kit.money import benefits as bn
+from roi_kit.money import costs as cs
+
+__all__ = [
+    "MEASURED_KPIS",
+    "MeasuredChange",
+    "measured_changes",
+    "Inputs",
+    "model_inputs",
+    "cost_future_share",
+]
+
+#: The KPIs the money model reads, and the parameter name of each measured change.
+MEASURED_KPIS: Mapping[str, str] = {
+    "revenue": "revenue_change",
+    "sales_cycle_days": "cycle_days_change",
+    "churned_customers": "churn_change",
+    "operating_cost": "opex_change",
+}
+
+
+@dataclass(frozen=True)
+class MeasuredChange:
+    """One KPI's change credited to the period after go-live, per month.
+
+    Attributes
+    ----------
+    kpi : str
+    change : float, KPI units per month
+        After minus before (or minus the counterfactual), the point estimate.
+    low, high : float, KPI units per month
+        Interval of ``change`` (95% unless the comparison used another level).
+    method : str
+        Comparison method, or "projected".
+    improvement : bool
+        In the better direction with an interval excluding zero: only these count.
+    source : {"measured", "projected"}
+    reading : str
+        The plain-language sentence from the comparison.
+    baseline : float
+        Baseline level (KPI units per month).
+    """
+
+    kpi: str
+    change: float
+    low: float
+    high: float
+    method: str
+    improvement: bool
+    source: str
+    reading: str
+    baseline: float
+
+
+def _treated_rows(case: Case) -> pd.DataFrame:
+    kpis = case.kpis
+    if case.groups is not None:
+        kpis = kpis[kpis[case.groups.column] == case.groups.treated]
+    return kpis
+
+
+def _baseline_mean(case: Case, kpi: str) -> float:
+    rows = _treated_rows(case)
+    start, end = case.baseline
+    mask = (rows["month"] >= start) & (rows["month"] <= end)
+    return float(rows.loc[mask, kpi].mean())
+
+
+def measured_changes(
+    case: Case, *, method: str = "counterfactual", comparison: pd.DataFrame | None = None
+) -> dict[str, MeasuredChange]:
+    """The changes of the KPIs the money model uses.
+
+    Parameters
+    ----------
+    case : Case
+    method : {"counterfactual", "did", "naive"}
+        Comparison whose estimate is turned into money (review cases).
+    comparison : DataFrame, optional
+        A table from :func:`roi_kit.measure.compare.compare_all`, to avoid computing it twice.
+
+    Returns
+    -------
+    dict of str to MeasuredChange
+        For each KPI of :data:`MEASURED_KPIS` present in the case.
+    """
+    present = [k for k in MEASURED_KPIS if k in case.kpis.columns]
+    out: dict[str, MeasuredChange] = {}
+    if case.kind == "projection":
+        for kpi in present:
+            spec = case.expected_changes.get(kpi)
+            if spec is None:
+                continue
+            base = _baseline_mean(case, kpi)
+            out[kpi] = MeasuredChange(
+                kpi=kpi,
+                change=spec.likely * base,
+                low=spec.low * base,
+                high=spec.high * base,
+                method="projected",
+                improvement=True,
+                source="projected",
+                # Not fmt.percent(signed=True): this reading reaches the JSON summary, and
+                # the two differ at exactly 0 ("+0.0%" here) and from 1,000% on (a comma).
+                reading=f"{kpi}: projected change {spec.likely:+.1%} of the baseline",
+                baseline=base,
+            )
+        return out
+    if comparison is None:
+        from roi_kit.measure import compare_all
+
+        comparison = compare_all(case)
+    rows = comparison[comparison["method"] == method]
+    if rows.empty:
+        raise CaseError(
+            f"no {method!r} comparison for this case; choose one of "
+            f"{sorted(set(comparison['method']))}"
+        )
+    for kpi in present:
+        row = rows[rows["kpi"] == kpi]
+        if row.empty:
+            continue
+        r = row.iloc[0]
+        out[kpi] = MeasuredChange(
+            kpi=kpi,
+            change=float(r["change"]),
+            low=float(r["low"]),
+            high=float(r["high"]),
+            method=method,
+            improvement=bool(r["improvement"]),
+            source="measured",
+            reading=str(r["reading"]),
+            baseline=float(r["baseline"]),
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything the vectorised model needs besides the uncertain parameters.
+
+    Attributes
+    ----------
+    changes : dict of str to MeasuredChange
+    counted : dict of str to bool
+        Whether each measured line counts (an improvement with evidence).
+    annual_revenue : float, currency/year
+        The CRM group's baseline revenue, annualised (for the cycle-time benefit).
+    active_users : float, users
+        Active users at the end of the data (the mean of the last three months).
+    cost_years : ndarray, currency
+        Cost per year [Initial, Year 1..N] before overrun and risk.
+    schedule : CostSchedule
+    years : int
+    ramp_year1 : float, fraction
+        Share of a full year's benefit realised in year 1.
+    ramp_months : int
+        Months of linear ramp-up (projections; 0 for a review, whose measurement
+        already contains the real ramp).
+    cost_future_share : ndarray, fraction
+        Per period [Initial, Year 1..N], the share of the cost not yet paid at the end
+        of the data: the TEI cost risk applies to that share only (a review's costs up to
+        the end of the after period are actuals, not estimates).
+    projected : bool
+    currency : str
+    """
+
+    changes: dict[str, MeasuredChange]
+    counted: dict[str, bool]
+    annual_revenue: float
+    active_users: float
+    cost_years: np.ndarray
+    schedule: cs.CostSchedule
+    years: int
+    ramp_year1: float
+    projected: bool
+    currency: str
+    assumption_sources: dict[str, str] = field(default_factory=dict)
+    ramp_months: int = 0
+    cost_future_share: np.ndarray | None = None
+
+
+def model_inputs(
+    case: Case, *, method: str = "counterfactual", comparison: pd.DataFrame | None = None
+) -> Inputs:
+    """Gather the fixed inputs of the model from a case (measurements, costs, users).
+
+    Parameters
+    ----------
+    case : Case
+    method : str
+        Comparison method for review cases.
+    comparison : DataFrame, optional
+        Precomputed :func:`roi_kit.measure.compare.compare_all` table.
+    """
+    changes = measured_changes(case, method=method, comparison=comparison)
+    counted = {k: c.improvement for k, c in changes.items()}
+    revenue = _baseline_mean(case, "revenue") * 12 if "revenue" in case.kpis.columns else 0.0
+    projected = case.kind == "projection"
+    active = _active_users(case)
+    schedule = cs.cost_schedule(case.costs, go_live=case.go_live, horizon_years=case.horizon_years)
+    ramp_spec = case.assumptions.get("ramp_up_months")
+    ramp = int(round(ramp_spec.likely)) if (projected and ramp_spec is not None) else 0
+    # The same ramp convention as benefits.monthly_profile (month i at i / r of full).
+    ramp_year1 = float(bn.monthly_profile(12.0, 12, ramp_up_months=min(ramp, 12)).sum() / 12.0)
+    future = cost_future_share(case, schedule)
+    return Inputs(
+        changes=changes,
+        counted=counted,
+        annual_revenue=revenue,
+        active_users=active,
+        cost_years=cs.yearly_cash_flows(schedule),
+        schedule=schedule,
+        years=case.horizon_years,
+        ramp_year1=ramp_year1,
+        projected=projected,
+        currency=case.currency,
+        assumption_sources={k: a.source for k, a in case.assumptions.items()},
+        ramp_months=ramp,
+        cost_future_share=future,
+    )
+
+
+def _active_users(case: Case) -> float:
+    """Active users behind the productivity line.
+
+    A review uses the mean over the measured after period (ramp included, like the
+    measured KPI changes); a projection the mean of the last three planned months.
+    """
+    table = case.adoption
+    if table is None or not len(table):
+        return 0.0
+    if case.after is not None:
+        start, end = case.after
+        rows = table[(table["month"] >= start) & (table["month"] <= end)]
+        if len(rows):
+            return float(rows["active_users"].mean())
+    return float(table["active_users"].tail(3).mean())
+
+
+def cost_future_share(case: Case, schedule: cs.CostSchedule) -> np.ndarray:
+    """Per period [Initial, Year 1..N]: the share of cost dated after the data ends.
+
+    A review's costs up to the end of its after period are actuals: the TEI cost risk
+    (a margin for what nobody can foresee) applies only to the rest. A projection's
+    costs are all estimates (share 1).
+
+    Parameters
+    ----------
+    case : Case
+    schedule : CostSchedule
+
+    Returns
+    -------
+    ndarray, fraction, shape (horizon_years + 1,)
+    """
+    n = case.horizon_years + 1
+    if case.kind == "projection" or case.after is None:
+        return np.ones(n)
+    monthly = schedule.monthly.sum(axis=1)
+    end = case.after[1]
+    period = np.array(
+        [0 if m < case.go_live else (m - case.go_live).n // 12 + 1 for m in monthly.index]
+    )
+    share = np.ones(n)
+    for k in range(n):
+        in_k = period == k
+        total = float(monthly[in_k].sum())
+        if total > 0:
+            share[k] = float(monthly[in_k & (monthly.index > end)].sum()) / total
+    return share
