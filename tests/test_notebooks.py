@@ -8,13 +8,13 @@ cannot: literal parameters, no logic defined in cells, outputs stripped.
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+from tests.paths import NOTEBOOKS as FOLDER
+
+NOTEBOOKS = sorted(FOLDER.glob("*.ipynb"))
 
 
 def _code_cells(nb):

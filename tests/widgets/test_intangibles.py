@@ -1,4 +1,4 @@
-"""Tests for roi_kit.views.intangibles_views: the scorecard table, chart and live panel.
+"""Tests for roi_kit.widgets.intangibles: the live scorecard panel, saving, report mode.
 
 Expected scores are worked out by hand from data/sample_case/case.yml in the comments.
 """
@@ -6,45 +6,25 @@ Expected scores are worked out by hand from data/sample_case/case.yml in the com
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import ipywidgets as w
 import pytest
-import yaml
 
-from roi_kit.case.config import load_case
-from roi_kit.money.intangibles import IntangibleItem, scorecard
-from roi_kit.views.intangibles_views import (
-    NOT_MONEY,
-    case_items,
-    intangibles_panel,
-    save_items,
-    scorecard_figure,
-    scorecard_summary,
-    scorecard_table_html,
-    show_intangibles,
-)
-from roi_kit.views.plots import to_png
+import roi_kit.widgets.display as display
+from roi_kit.case import load_case
+from roi_kit.money.intangibles import IntangibleItem
+from roi_kit.views.tables import NOTE_STYLE
+from roi_kit.widgets.intangibles import intangibles_panel, save_items, show_intangibles
+from tests.paths import SAMPLE_CASE
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "sample_case"
 EVIL = "<script>alert(1)</script>"
 
 
-@pytest.fixture(scope="module")
-def sample():
-    return load_case(SAMPLE)
-
-
 @pytest.fixture
-def own_case(tmp_path):
+def own_case(case_copy):
     """A copy of the sample's tables and case.yml in a folder of the test's own."""
-    folder = tmp_path / "own_case"
-    folder.mkdir()
-    for name in ("case.yml", "kpis.csv", "costs.csv", "adoption.csv"):
-        shutil.copyfile(SAMPLE / name, folder / name)
-    return load_case(folder)
+    return load_case(case_copy)
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -58,68 +38,21 @@ def _quiet_panel(case, capsys):
     return panel
 
 
-def test_sample_items_and_summary_by_hand(sample):
-    raw = yaml.safe_load((SAMPLE / "case.yml").read_text(encoding="utf-8"))["intangibles"]
-    items = case_items(sample)
-    assert [(i.name, i.score, i.weight) for i in items] == [
-        (e["name"], e["score"], e["weight"]) for e in raw
-    ]
-    # (4x1 + 4x1 + 3x0.8 + 3x0.8 + 4x1) / (1 + 1 + 0.8 + 0.8 + 1) = 16.8 / 4.6 = 3.6522
-    # 0-100: (3.6522 - 1) / 4 x 100 = 66.30; 3 <= 3.65 < 4 -> "moderate"
-    assert scorecard_summary(scorecard(items)) == (
-        "Weighted score (1-5): 3.65\nIndex (0-100): 66.3\nLabel: moderate\n" + NOT_MONEY
-    )
+def _capture(monkeypatch) -> list:
+    """What show() displays, without the style block it puts first in report mode."""
+    shown: list = []
+
+    def keep(obj) -> None:
+        if getattr(obj, "data", None) != NOTE_STYLE:
+            shown.append(obj)
+
+    monkeypatch.setattr(display, "display", keep)
+    monkeypatch.setattr(display, "show_figure", keep)
+    return shown
 
 
-def test_case_without_intangibles_starts_from_the_articles_items(own_case):
-    import dataclasses
-
-    bare = dataclasses.replace(own_case, intangibles=())
-    items = case_items(bare)
-    assert [i.name for i in items][:3] == [
-        "customer experience",
-        "data insight",
-        "stronger sales team",
-    ]
-    assert len(items) == 5 and {i.score for i in items} == {3}
-
-
-def test_table_escapes_user_text():
-    card = scorecard([IntangibleItem(EVIL, 4, 1.0, '<img src=x onerror="alert(2)"> & co')])
-    out = scorecard_table_html(card)
-    assert "<script>" not in out and "<img" not in out
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
-    assert "&lt;img src=x" in out and "&amp; co" in out
-    assert NOT_MONEY in out
-
-
-def test_chart_shows_user_text_as_plain_text_with_weights_and_title():
-    # "$\frac{" would be parsed as (broken) mathtext by matplotlib and fail to draw.
-    name = r"costs $\frac{ and $5"
-    card = scorecard([IntangibleItem(name, 2, 0.5), IntangibleItem(EVIL, 5, 1.5)])
-    fig = scorecard_figure(card)
-    ax = fig.axes[0]
-    png = to_png(fig)  # draws every text: raises if a label were read as math
-    assert png.startswith(b"\x89PNG")
-    labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert sorted(labels) == sorted([r"costs \$\frac{ and \$5", EVIL])
-    texts = [t.get_text() for t in ax.texts]
-    assert "2  (weight 0.5)" in texts and "5  (weight 1.5)" in texts
-    # (2x0.5 + 5x1.5) / 2 = 4.25 -> (4.25 - 1) / 4 x 100 = 81.25 -> "81/100", "strong"
-    assert "weighted 4.25 (81/100, strong)" in texts
-    title = ax.get_title(loc="left")
-    assert "not money" in title.lower() and "never added to it" in title
-
-
-def test_chart_item_order_top_to_bottom():
-    card = scorecard([IntangibleItem("first", 1), IntangibleItem("second", 5)])
-    ax = scorecard_figure(card).axes[0]
-    by_y = sorted(ax.get_yticklabels(), key=lambda t: -t.get_position()[1])
-    assert [t.get_text() for t in by_y] == ["first", "second"]
-
-
-def test_panel_is_a_widget_and_updates_live(sample, capsys):
-    panel = _quiet_panel(sample, capsys)
+def test_panel_is_a_widget_and_updates_live(sample_case, capsys):
+    panel = _quiet_panel(sample_case, capsys)
     assert isinstance(panel, w.Widget)
     assert len(panel.rows) == 5
     assert abs(float(panel.card.weighted_score) - 16.8 / 4.6) < 1e-12
@@ -132,8 +65,8 @@ def test_panel_is_a_widget_and_updates_live(sample, capsys):
         assert child.continuous_update is False
 
 
-def test_panel_adds_an_item_and_refuses_a_duplicate(sample, capsys):
-    panel = _quiet_panel(sample, capsys)
+def test_panel_adds_an_item_and_refuses_a_duplicate(sample_case, capsys):
+    panel = _quiet_panel(sample_case, capsys)
     panel.add_name.value = EVIL
     panel.add_score.value = 1
     panel.add_weight.value = 0.4
@@ -152,8 +85,8 @@ def test_panel_adds_an_item_and_refuses_a_duplicate(sample, capsys):
     assert "Not added" in message and "twice" in message
 
 
-def test_panel_remove_button(sample, capsys):
-    panel = _quiet_panel(sample, capsys)
+def test_panel_remove_button(sample_case, capsys):
+    panel = _quiet_panel(sample_case, capsys)
     panel.rows[0][4].click()
     capsys.readouterr()
     # without Customer experience: (4 + 2.4 + 2.4 + 4) / 3.6 = 12.8 / 3.6 = 3.5556
@@ -162,20 +95,22 @@ def test_panel_remove_button(sample, capsys):
 
 
 @pytest.mark.parametrize("where", ["relative", "absolute"])
-def test_save_button_refuses_the_sample_folder(sample, capsys, where):
-    before = _digest(SAMPLE)
-    panel = _quiet_panel(sample, capsys)
-    panel.path_box.value = "case_v2.yml" if where == "relative" else str(SAMPLE / "case_v2.yml")
+def test_save_button_refuses_the_sample_folder(sample_case, capsys, where):
+    before = _digest(SAMPLE_CASE)
+    panel = _quiet_panel(sample_case, capsys)
+    panel.path_box.value = (
+        "case_v2.yml" if where == "relative" else str(SAMPLE_CASE / "case_v2.yml")
+    )
     panel.save_button.click()
     status = panel.status.value
     assert "Not saved" in status and "sample case" in status
     assert "Traceback" not in status
-    assert not (SAMPLE / "case_v2.yml").exists()
-    assert _digest(SAMPLE) == before
+    assert not (SAMPLE_CASE / "case_v2.yml").exists()
+    assert _digest(SAMPLE_CASE) == before
 
 
-def test_save_button_with_empty_path_says_what_to_do(sample, capsys):
-    panel = _quiet_panel(sample, capsys)
+def test_save_button_with_empty_path_says_what_to_do(sample_case, capsys):
+    panel = _quiet_panel(sample_case, capsys)
     panel.save_button.click()
     assert "Type a new file name" in panel.status.value
 
@@ -227,11 +162,7 @@ def test_save_items_function(own_case):
 
 
 def test_show_intangibles_report_mode_displays_escaped_table_and_png(own_case, monkeypatch):
-    import roi_kit.views.intangibles_views as views
-
-    shown = []
-    monkeypatch.setattr(views, "display", shown.append)
-    monkeypatch.setattr(views, "show_figure", lambda fig: shown.append(fig))
+    shown = _capture(monkeypatch)
     show_intangibles(own_case, report_mode=True)
     assert len(shown) == 2
     assert "Customer experience" in shown[0].data and "66.3 of 100" in shown[0].data
@@ -244,12 +175,9 @@ def test_show_intangibles_report_mode_displays_escaped_table_and_png(own_case, m
 def test_report_mode_escapes_user_text_and_handles_no_items(own_case, monkeypatch):
     import dataclasses
 
-    import roi_kit.views.intangibles_views as views
-    from roi_kit.case.config import Intangible
+    from roi_kit.case import Intangible
 
-    shown = []
-    monkeypatch.setattr(views, "display", shown.append)
-    monkeypatch.setattr(views, "show_figure", lambda fig: shown.append(fig))
+    shown = _capture(monkeypatch)
     evil = dataclasses.replace(own_case, intangibles=(Intangible(EVIL, 4.0, 1.0, "<b>x</b>"),))
     show_intangibles(evil, report_mode=True)
     assert "<script>" not in shown[0].data and "&lt;b&gt;x&lt;/b&gt;" in shown[0].data
