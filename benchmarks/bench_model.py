@@ -23,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from roi_kit.case.config import load_case
+from roi_kit.case import load_case
 from roi_kit.study import model, uncertainty
-from roi_kit.views import plots
-from roi_kit.widgets import panels as widgets
+from roi_kit.views.roi import cumulative_cash_flow, roi_headline_html, roi_tables_html
+from roi_kit.views.style import to_png
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample_case"
 
@@ -57,8 +57,10 @@ def main(argv: list[str] | None = None) -> int:
 
     def slider_redraw() -> None:
         result = model.evaluate_case(case, {"gross_margin": next(margin)}, inputs=inputs)
-        _head, _tables, fig = widgets._roi_outputs(case, result)
-        plots.to_png(fig)
+        # What the ROI panel redraws on a slider move: headline, tables, the chart as PNG.
+        roi_headline_html(result, case.currency)
+        roi_tables_html(result, case.currency)
+        to_png(cumulative_cash_flow(result.evaluation, currency=case.currency))
 
     def remeasure() -> None:
         model.evaluate_case(case, {"gross_margin": next(margin)})

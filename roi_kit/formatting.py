@@ -25,6 +25,9 @@ __all__ = [
     "months",
     "signed",
     "axis_money",
+    "significant",
+    "quantity",
+    "trimmed",
     "as_lines",
 ]
 
@@ -169,6 +172,63 @@ def axis_money(value: float, currency: str = "") -> str:
     mag = abs(value)
     body = f"{mag / 1000:,.0f}k" if mag >= 10_000 else f"{mag:,.0f}"
     return f"{sign}{prefix}{body}"
+
+
+def significant(value: float, digits: int = 4) -> str:
+    """An assumption's value as typed, to ``digits`` significant digits with separators.
+
+    Examples
+    --------
+    >>> significant(0.32), significant(1234567.0), significant(-12.5)
+    ('0.32', '1.235e+06', '-12.5')
+    """
+    return f"{float(value):,.{digits}g}"
+
+
+def quantity(value: float, unit: str = "", currency: str = "") -> str:
+    """A model input with its unit: whole numbers whole, large ones to the cent, else 4 digits.
+
+    Parameters
+    ----------
+    value : float
+    unit : str
+        ``"fraction"`` (shown as a percentage), ``"currency"`` (replaced by ``currency``),
+        or any unit word written after the number.
+    currency : str
+
+    Examples
+    --------
+    >>> quantity(0.32, "fraction"), quantity(54128.4, "currency", "EUR"), quantity(40, "hours")
+    ('32%', '54,128.40 EUR', '40 hours')
+    """
+    v = float(value)
+    if unit == "fraction":
+        return f"{v * 100:.4g}%"
+    if v == int(v) and abs(v) < 1e15:
+        num = f"{v:,.0f}"
+    elif abs(v) >= 1000:
+        num = f"{v:,.2f}"
+    else:
+        num = f"{v:.4g}"
+    shown_unit = unit.replace("currency", currency) if currency else unit
+    return f"{num} {shown_unit}".rstrip()
+
+
+def trimmed(value: float, *, as_percent: bool = False) -> str:
+    """A short value for a sentence, trailing zeros trimmed: ``30%``, ``1.5``, ``12,345``.
+
+    Examples
+    --------
+    >>> trimmed(0.3, as_percent=True), trimmed(1.50), trimmed(12345.2), trimmed(0.01234)
+    ('30%', '1.5', '12,345', '0.0123')
+    """
+    if as_percent:
+        return f"{value * 100:.1f}".rstrip("0").rstrip(".") + "%"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 1:
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{value:.3g}"
 
 
 def as_lines(table, key: str, value: str) -> str:

@@ -5,11 +5,17 @@ Every step notebook is executed headless with papermill (parameters injected,
 and linked from an ``index.html``. The whole report is written into a temporary
 folder beside the destination and moved into place only when every notebook has
 succeeded, so a failure leaves the previous report intact.
+
+Never destroy a user's file: the destination must be new, empty, or an earlier report of
+the kit (recognised by its marker file :data:`MARKER`, which lists the files the kit
+wrote). It may not be, contain or lie inside a case folder. Replacing an earlier report
+replaces only the files the kit wrote there; anything else in the folder is kept.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import multiprocessing
 import os
 import shutil
@@ -29,7 +35,9 @@ from nbconvert import HTMLExporter
 from roi_kit.errors import ReportError
 
 __all__ = [
+    "MARKER",
     "NOTEBOOKS_DIR",
+    "check_destination",
     "ReportResult",
     "step_notebooks",
     "notebook_title",
@@ -38,6 +46,13 @@ __all__ = [
 
 #: The notebooks folder of a source checkout (the kit is installed editable from it).
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+
+#: The file that marks a folder as a crm-roi-kit report and lists what the kit wrote there.
+MARKER = ".roi-kit-report.json"
+#: The file that makes a folder a case folder.
+_CASE_FILE = "case.yml"
+#: How many names a refusal lists before "...".
+_LISTED = 5
 
 #: Seconds one cell may run before the report gives up on it.
 CELL_TIMEOUT = 300
@@ -150,7 +165,8 @@ def build_report(
     Parameters
     ----------
     out_dir : str or Path
-        Report folder; replaced as a whole only when every notebook succeeded.
+        Report folder: new, empty, or an earlier crm-roi-kit report (see
+        :func:`check_destination`); written only when every notebook succeeded.
     parameters : mapping, optional
         Values injected into each notebook's ``parameters`` cell (only those it
         declares); ``report_mode`` is always True.
@@ -172,12 +188,12 @@ def build_report(
     Raises
     ------
     ReportError
-        A notebook failed (the message names it and the failing cell); the previous
-        report is left as it was.
+        The destination is refused (:func:`check_destination`), or a notebook failed (the
+        message names it and the failing cell); the previous report is left as it was.
     """
-    out_dir = Path(out_dir).resolve()
-    nbs = list(notebooks) if notebooks is not None else step_notebooks()
     params = dict(parameters or {})
+    out_dir = check_destination(out_dir, params.get("case_path"))
+    nbs = list(notebooks) if notebooks is not None else step_notebooks()
     params["report_mode"] = True
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
@@ -213,6 +229,7 @@ def build_report(
         if headline and title == "CRM ROI study":
             title = _case_name(params["case_path"])
         (staging / "index.html").write_text(_index_html(title, pages, headline), encoding="utf-8")
+        _write_marker(staging, [p.name for p in staging.iterdir()])
         _swap_into_place(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -272,17 +289,127 @@ def _run_one(
     return notebook_title(nb_path), body, time.perf_counter() - t0
 
 
-def _swap_into_place(staging: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``staging`` with renames on the same file system."""
-    old = None
-    if out_dir.exists():
-        old = out_dir.with_name(f".{out_dir.name}-old-{os.getpid()}")
-        out_dir.rename(old)
+def _case_folders(out_dir: Path, case_path: str | Path | None) -> list[Path]:
+    """Case folders that ``out_dir`` is, lies inside, or contains (nearest first)."""
+    found = [p for p in (out_dir, *out_dir.parents) if (p / _CASE_FILE).is_file()]
+    if case_path is not None:
+        case_dir = Path(case_path).resolve()
+        case_dir = case_dir.parent if case_dir.is_file() else case_dir
+        if case_dir == out_dir or out_dir in case_dir.parents:
+            found.append(case_dir)
+    if out_dir.is_dir():
+        # A case anywhere below (two levels is where people keep them: ./case, ./cases/x).
+        found += [p.parent for p in (*out_dir.glob("*/case.yml"), *out_dir.glob("*/*/case.yml"))]
+    return found
+
+
+def _listed(names: Sequence[str]) -> str:
+    shown = ", ".join(sorted(names)[:_LISTED])
+    return shown + (f" and {len(names) - _LISTED} more" if len(names) > _LISTED else "")
+
+
+def _written_before(out_dir: Path) -> set[str] | None:
+    """The files an earlier kit report wrote in ``out_dir``, or None if it is not one."""
+    marker = out_dir / MARKER
+    if not marker.exists():
+        return _legacy_report(out_dir)
     try:
-        staging.rename(out_dir)
+        data = json.loads(marker.read_text(encoding="utf-8"))
+        files = data["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        return None
+    # Only plain names directly in the folder: a marker cannot send the kit elsewhere.
+    return {f for f in files if f and Path(f).name == f and f not in {".", ".."}}
+
+
+def _legacy_report(out_dir: Path) -> set[str] | None:
+    """The pages of a report written before the marker existed (kit 0.1.0), or None.
+
+    Such a report is recognised by its front page's "by crm-roi-kit" line; its kit-written
+    files are ``index.html`` and the ``NN_name.html`` pages.
+    """
+    try:
+        index = (out_dir / "index.html").read_text(encoding="utf-8", errors="replace")
     except OSError:
-        if old is not None:
-            old.rename(out_dir)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        return None
+    if "</a></li>" not in index or " by crm-roi-kit. Each page opens offline." not in index:
+        return None
+    return {"index.html", *(p.name for p in out_dir.glob("[0-9][0-9]_*.html"))}
+
+
+def check_destination(out_dir: str | Path, case_path: str | Path | None = None) -> Path:
+    """Check that a report may be written to ``out_dir``; return it resolved.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The report folder asked for.
+    case_path : str or Path, optional
+        The case being reported (the report may not go into or around it).
+
+    Returns
+    -------
+    Path
+        ``out_dir``, resolved.
+
+    Raises
+    ------
+    ReportError
+        ``out_dir`` is a file; is, contains or lies inside a case folder; or is a non-empty
+        folder that is not an earlier crm-roi-kit report. The message says what is there
+        and how to proceed. Nothing is written or removed.
+    """
+    out = Path(out_dir).expanduser().resolve()
+    if out.exists() and not out.is_dir():
+        raise ReportError(
+            f"report destination {out} is a file, not a folder. "
+            "Fix: give a folder for the report, e.g. -o reports/my_case"
+        )
+    cases = _case_folders(out, case_path)
+    if cases:
+        raise ReportError(
+            f"report destination {out} is, contains or lies inside the case folder "
+            f"{cases[0]}; a report there could mix with or replace the case's files. "
+            "Fix: write the report beside the case, e.g. -o reports/my_case"
+        )
+    if out.is_dir():
+        present = [p.name for p in out.iterdir()]
+        if present and _written_before(out) is None:
+            raise ReportError(
+                f"report destination {out} is not empty and is not a crm-roi-kit report "
+                f"(it holds {_listed(present)}); nothing was changed. "
+                "Fix: choose a new or empty folder, e.g. -o reports/my_case"
+            )
+    return out
+
+
+def _write_marker(folder: Path, files: Sequence[str]) -> None:
+    from roi_kit import __version__
+
+    text = json.dumps({"kit": "crm-roi-kit", "version": __version__, "files": sorted(files)})
+    (folder / MARKER).write_text(text + "\n", encoding="utf-8")
+
+
+def _swap_into_place(staging: Path, out_dir: Path) -> None:
+    """Move the staged report into ``out_dir``, touching only what the kit wrote.
+
+    A new destination is one rename of the whole staging folder. Into an earlier report,
+    each new file replaces its namesake atomically (``os.replace``); files the earlier
+    report wrote and this one does not are removed; every other file stays. The marker
+    goes last, so it never lists a file that is not there.
+    """
+    if not out_dir.exists():
+        staging.rename(out_dir)
+        return
+    before = _written_before(out_dir) or set()
+    new = [p.name for p in staging.iterdir() if p.name != MARKER]
+    for name in new:
+        os.replace(staging / name, out_dir / name)
+    for name in before - set(new) - {MARKER}:
+        stale = out_dir / name
+        if stale.is_file() and not stale.is_symlink():
+            stale.unlink()
+    os.replace(staging / MARKER, out_dir / MARKER)
+    staging.rmdir()

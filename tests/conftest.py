@@ -62,7 +62,7 @@ def sample_case_path() -> Path:
 @pytest.fixture(scope="session")
 def sample_case():
     """The sample case, loaded once per test run (a frozen Case: safe to share)."""
-    from roi_kit.case.config import load_case
+    from roi_kit.case import load_case
 
     return load_case(SAMPLE_CASE)
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.paths import CHROMIUM
+from roi_kit import report
+from tests.paths import CHROMIUM, NOTEBOOKS
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -41,6 +42,22 @@ class PageLog:
     failed_requests: list[str] = field(default_factory=list)
     #: http(s) requests to anything but this machine: never sent, answered empty.
     external: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def quick_report(tmp_path_factory):
+    """The report of 00_quick_roi, built once per test run, and how long it took (s).
+
+    Shared by the report and browser tests: building a report starts a kernel (~10 s).
+    """
+    import time
+
+    out = tmp_path_factory.mktemp("quick-report") / "reports"
+    start = time.perf_counter()
+    result = report.build_report(
+        out, notebooks=[NOTEBOOKS / "00_quick_roi.ipynb"], title="Test study", progress=None
+    )
+    return result, time.perf_counter() - start
 
 
 @pytest.fixture(scope="session")

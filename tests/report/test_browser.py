@@ -33,8 +33,6 @@ import nbformat
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from roi_kit import report
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -189,15 +187,6 @@ def stopwatch(request, capsys):
 
 
 # --------------------------------------------------------------------------- 1. report
-
-
-@pytest.fixture(scope="module")
-def quick_report(tmp_path_factory):
-    """The report of 00_quick_roi (default parameters), and how long it took to build."""
-    out = tmp_path_factory.mktemp("browser-report") / "reports"
-    start = time.perf_counter()
-    result = report.build_report(out, notebooks=[NOTEBOOKS / "00_quick_roi.ipynb"], progress=None)
-    return result, time.perf_counter() - start
 
 
 def test_report_opens_offline_with_headline_and_chart(stopwatch, page, quick_report, screenshot):
@@ -394,7 +383,7 @@ def test_voila_roi_app_npv_follows_the_margin_slider(
     # What the app must show is what the package computes for the same case and margin;
     # the package's numbers are checked against numpy-financial in test_model.py.
     from roi_kit import formatting
-    from roi_kit.case.config import load_case
+    from roi_kit.case import load_case
     from roi_kit.study import model
 
     case = load_case(ROOT / "data" / "sample_case")

@@ -4,36 +4,31 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import nbformat
 import pytest
 
 from roi_kit import report
 from roi_kit.errors import ReportError
-
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
-
-
-@pytest.fixture(scope="module")
-def quick_report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("rep") / "reports"
-    result = report.build_report(
-        out, notebooks=[NOTEBOOKS / "00_quick_roi.ipynb"], title="Test study", progress=None
-    )
-    return result
+from tests.paths import NOTEBOOKS
 
 
-def test_index_links_every_page(quick_report):
-    index = quick_report.index.read_text(encoding="utf-8")
+@pytest.fixture
+def quick(quick_report):
+    """The shared 00_quick_roi report (built once per run in conftest.py)."""
+    return quick_report[0]
+
+
+def test_index_links_every_page(quick):
+    index = quick.index.read_text(encoding="utf-8")
     assert "Test study" in index
-    for _, page in quick_report.pages:
+    for _, page in quick.pages:
         assert page.exists()
         assert f'href="{page.name}"' in index
 
 
-def test_page_is_static_offline_and_clean(quick_report):
-    page = quick_report.pages[0][1].read_text(encoding="utf-8")
+def test_page_is_static_offline_and_clean(quick):
+    page = quick.pages[0][1].read_text(encoding="utf-8")
     # The headline from the articles' example is in the page (report mode, static table).
     assert "400.0%" in page
     # A figure is embedded as data, not linked.
@@ -51,6 +46,8 @@ def test_failed_notebook_leaves_previous_report_intact(tmp_path):
     out = tmp_path / "reports"
     out.mkdir()
     (out / "index.html").write_text("previous report", encoding="utf-8")
+    # An earlier report of the kit: its marker lists what it wrote.
+    (out / report.MARKER).write_text('{"files": ["index.html"]}', encoding="utf-8")
     nb = nbformat.read(NOTEBOOKS / "00_quick_roi.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('planted failure')"))
     broken = tmp_path / "01_broken.ipynb"

@@ -15,8 +15,10 @@ import pytest
 import yaml
 
 from roi_kit import report
+from tests.paths import SAMPLE_CASE as SAMPLE
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample_case"
+pytestmark = pytest.mark.slow
+
 
 SCRIPT = "<script>window.__pwned = 'script'</script>"
 IMG = "<img src=x onerror=\"window.__pwned = 'img'\">"
@@ -39,7 +41,10 @@ def hostile_report(tmp_path_factory):
     (folder / "costs.csv").write_text("\n".join(costs) + "\n", encoding="utf-8")
     out = tmp_path_factory.mktemp("hostile-report") / "reports"
     before = _snapshot(folder) | _snapshot(report.NOTEBOOKS_DIR)
-    result = report.build_report(out, parameters={"case_path": str(folder)}, progress=None)
+    # Few Monte Carlo draws: escaping does not depend on the draw count (07 and 10 default
+    # to 100,000, which only costs time here).
+    params = {"case_path": str(folder), "n_draws": 2000}
+    result = report.build_report(out, parameters=params, progress=None)
     # The report never writes into the case folder or into notebooks/.
     assert _snapshot(folder) | _snapshot(report.NOTEBOOKS_DIR) == before
     return result
@@ -70,6 +75,7 @@ def test_payloads_never_appear_unescaped(hostile_report):
     assert "Careful &lt;script&gt;" in pages["07_roi.html"]
 
 
+@pytest.mark.browser
 def test_no_payload_runs_in_a_browser(hostile_report, page):
     for html_page in _pages(hostile_report):
         page.goto(html_page.as_uri())
