@@ -1,16 +1,36 @@
 """The ``roi-kit`` command.
 
-Each subcommand is a thin wrapper over a function in the package; errors the user can
-fix (a ``RoiKitError``) are printed as one clear line with exit status 2, never as a
-traceback.
+Each subcommand is a thin wrapper over a function in the package. Whatever happens, the
+user reads one or two lines, never a traceback (``--debug`` prints it):
+
+============================================  =============================================
+what happened                                 what the command prints and returns
+============================================  =============================================
+an error the user can fix (``RoiKitError``)   ``roi-kit: error: ...``, exit 2 (``validate``
+                                              and ``import-crm`` print theirs, exit 1)
+a file-system fault (``OSError``)             ``roi-kit: error: PATH: reason. Fix: ...``, 1
+the reader closed the pipe (``| head``)       nothing more; exit 141 (128 + SIGPIPE, as a
+                                              shell reports ``git log | head``)
+Ctrl-C                                        ``roi-kit: interrupted``, exit 130
+anything else                                 ``roi-kit: internal error: TYPE: message (run
+                                              with --debug for the traceback)``, exit 1
+============================================  =============================================
+
+Values quoted in a message are cut to :data:`QUOTE_LIMIT` characters: a 50 MB one-line file
+gives a short error, not a screenful.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import csv
+import errno
 import os
+import re
+import signal
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +42,65 @@ from roi_kit.money import finance
 if TYPE_CHECKING:
     from roi_kit.io import Mapping
 
-__all__ = ["main", "build_parser", "validate_command", "import_crm_command"]
+__all__ = [
+    "QUOTE_LIMIT",
+    "main",
+    "build_parser",
+    "validate_command",
+    "import_crm_command",
+    "clip_message",
+]
+
+#: Longest quoted value (characters) a printed message keeps; longer ones end in "...".
+QUOTE_LIMIT = 80
+#: Longest message (characters) printed at all; the middle of a longer one is cut.
+MESSAGE_LIMIT = 2_000
+#: Exit status after the reader of stdout went away: 128 + SIGPIPE, as the shell reports.
+EXIT_PIPE = 128 + getattr(signal, "SIGPIPE", 13)
+#: Exit status after Ctrl-C: 128 + SIGINT.
+EXIT_INTERRUPTED = 130
+
+# A quoted value as repr() writes it: opens after a non-word character (so the apostrophe
+# in "case's" opens nothing) and closes before one; backslash escapes inside.
+_QUOTED = re.compile(r"""(?<![\w])('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")(?![\w])""")
+
+
+def clip_message(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` with every quoted value longer than ``limit`` characters cut, ending in "...".
+
+    Parameters
+    ----------
+    text : str
+        A message to print.
+    limit : int, default :data:`QUOTE_LIMIT`
+        Characters kept of a quoted value (its quotes not counted).
+
+    Returns
+    -------
+    str
+        The message; at most :data:`MESSAGE_LIMIT` characters (the middle cut with "...").
+
+    Examples
+    --------
+    >>> clip_message("row 2: not a number (found '" + "9" * 200 + "')") == (
+    ...     "row 2: not a number (found '" + "9" * 77 + "...')")
+    True
+    >>> clip_message("the case's file 'kpis.csv'")
+    "the case's file 'kpis.csv'"
+    """
+
+    def cut(match: re.Match[str]) -> str:
+        quoted = match.group(0)
+        inner = quoted[1:-1]
+        if len(inner) <= limit:
+            return quoted
+        return f"{quoted[0]}{inner[: limit - 3]}...{quoted[0]}"
+
+    text = _QUOTED.sub(cut, text)
+    if len(text) > MESSAGE_LIMIT:
+        half = MESSAGE_LIMIT // 2
+        text = f"{text[:half]} ... {text[-half:]}"
+    return text
 
 
 def _parse_param(text: str) -> tuple[str, object]:
@@ -51,15 +129,28 @@ def _cmd_report(args: argparse.Namespace) -> int:
     params = dict(args.param or [])
     if args.case is not None:
         params.setdefault("case_path", str(Path(args.case).resolve()))
-    result = report.build_report(args.output, parameters=params, with_code=args.with_code)
+    try:
+        result = report.build_report(args.output, parameters=params, with_code=args.with_code)
+    except OSError as exc:
+        # The report is staged in a hidden folder beside the destination: name the
+        # destination the user gave, not the staging folder.
+        dest = Path(args.output).expanduser().absolute()
+        where = Path(exc.filename) if exc.filename else None
+        if where is None or where in (dest, dest.parent) or where.parent in (dest, dest.parent):
+            raise OSError(exc.errno, exc.strerror, args.output) from None
+        raise
     print(f"report written: {result.index}")
     return 0
+
+
+def _said_backup(backup: Path) -> None:
+    print(f"kept a backup of the replaced files in {backup}")
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
     from roi_kit.case import scaffold_case
 
-    path = scaffold_case(args.path)
+    path = scaffold_case(args.path, force=args.force, on_backup=_said_backup)
     print(f"new case: {path} (edit case.yml and the CSV files, then `roi-kit validate {path}`)")
     return 0
 
@@ -72,13 +163,15 @@ def _cmd_import_crm(args: argparse.Namespace) -> int:
     from roi_kit.case import crm_mapping
 
     mapping = crm_mapping(args.case) if args.case else None
-    return import_crm_command(args.export, args.output, by=args.by, mapping=mapping)
+    return import_crm_command(
+        args.export, args.output, by=args.by, mapping=mapping, force=args.force
+    )
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
     from roi_kit.case.sample import main as sample_main
 
-    return sample_main([args.out] if args.out else [])
+    return sample_main([*([args.out] if args.out else []), *(["--force"] if args.force else [])])
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
@@ -129,12 +222,39 @@ def validate_command(path: str | Path) -> int:
     try:
         case = load_case(path)
     except RoiKitError as exc:
-        print(f"The case could not be loaded.\n{exc}")
+        print(f"The case could not be loaded.\n{clip_message(str(exc))}")
         return 1
     report = check_case(case)
     print(f"Case: {case.name} ({case.kind}), {case.path}")
     print(format_report(report))
     return 1 if any(f.severity == "error" for f in report.findings) else 0
+
+
+def _check_import_paths(src: Path, dst: Path, out: str, force: bool) -> None:
+    """Refuse an export that is not a regular file, and an output that is the export, a
+    folder, or (unless ``force``) an existing file."""
+    if src.exists() and not src.is_file():
+        raise RoiKitError(
+            f"the export {src} is not a regular file (a folder, pipe or device). "
+            "Fix: give the CSV file the CRM exported"
+        )
+    # samefile also catches a hard link or a symlink to the export.
+    if dst.resolve() == src.resolve() or (
+        dst.exists() and src.exists() and os.path.samefile(src, dst)
+    ):
+        raise RoiKitError(
+            f"the output {out} is the export itself; the kit never overwrites its input. "
+            "Fix: choose another file name with -o"
+        )
+    if dst.is_dir():
+        raise RoiKitError(
+            f"the output {out} is a folder. Fix: name the file to write, e.g. -o {dst / 'kpis.csv'}"
+        )
+    if dst.exists() and not force:
+        raise RoiKitError(
+            f"the output {out} already exists; nothing was written. Fix: choose a new file "
+            "name with -o, or add --force to replace it (the old file is kept as a .bak copy)"
+        )
 
 
 def import_crm_command(
@@ -143,51 +263,150 @@ def import_crm_command(
     by: str | None = None,
     *,
     mapping: Mapping | dict[str, Any] | None = None,
+    force: bool = False,
 ) -> int:
-    """``roi-kit import-crm EXPORT -o kpis.csv [--by COLUMN]``.
+    """``roi-kit import-crm EXPORT -o kpis.csv [--by COLUMN] [--force]``.
 
     Reads the export, prints what was detected, writes the monthly table atomically.
 
     Parameters
     ----------
     export : str
-        The CRM export to read.
+        The CRM export to read (a regular file; never written).
     out : str
-        The CSV file to write (replaced if it exists; never the export itself).
+        The CSV file to write: a new file. An existing one is refused unless ``force``.
     by : str, optional
         Group column (see :func:`import_opportunities`).
     mapping : Mapping or dict, optional
         A custom mapping (for example from ``case.yml``).
+    force : bool, default False
+        Replace an existing ``out``, after copying it to ``OUT.bak-YYYYmmdd-HHMMSS``.
 
     Returns
     -------
     int
-        0 on success, 1 when the export was refused (the reason printed as one line).
+        0 on success, 1 when the export or the output was refused, or a file could not be
+        read or written (the reason printed as one line on stderr).
     """
     from roi_kit.io import atomic_write_csv, describe_import, import_opportunities
+    from roi_kit.io.atomic import backup_file
 
+    src, dst = Path(export), Path(out)
     try:
-        src, dst = Path(export), Path(out)
-        # samefile also catches a hard link or a symlink to the export.
-        same = dst.resolve() == src.resolve() or (
-            dst.exists() and src.exists() and os.path.samefile(src, dst)
-        )
-        if same:
-            raise RoiKitError(
-                f"the output {out} is the export itself; the kit never overwrites its input. "
-                "Fix: choose another file name with -o"
-            )
+        _check_import_paths(src, dst, out, force)
         result = import_opportunities(src, mapping=mapping, by=by)
         print(describe_import(result))
+        # Checked again: the file may have appeared while the export was read.
+        _check_import_paths(src, dst, out, force)
+        if dst.exists():
+            print(f"kept the old {out} as {backup_file(dst)}")
         atomic_write_csv(result.monthly, dst)
         print(f"wrote {len(result.monthly)} rows to {dst}")
     except RoiKitError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {clip_message(str(exc))}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        print(f"error: {_os_error_text(exc)}", file=sys.stderr)
+        return 1
+    except csv.Error as exc:
+        # The header line is split by the csv module (roi_kit.io.crm_read), which raises
+        # csv.Error on a line longer than its field limit.
+        print(
+            f"error: {export}: the first line is not a CSV header ({exc}). Fix: export the "
+            "opportunities again as CSV",
+            file=sys.stderr,
+        )
         return 1
     return 0
+
+
+#: How to proceed after a file-system fault, by errno.
+_OS_FIXES = {
+    errno.EACCES: "check that you may read or write there, or choose another path",
+    errno.EPERM: "check that you may read or write there, or choose another path",
+    errno.EROFS: "the file system is read-only; choose another path",
+    errno.ENOTDIR: "a part of the path is a file, not a folder; check the path",
+    errno.ENOENT: "check the path",
+    errno.EISDIR: "it is a folder; give a file name",
+    errno.ENOSPC: "free some disk space or choose another disk",
+    errno.EEXIST: "choose a new name",
+}
+
+
+def _os_error_text(exc: OSError, path: object = None) -> str:
+    """``PATH: reason. Fix: ...`` for a file-system fault (no traceback, no temp names)."""
+    where = exc.filename if exc.filename is not None else path
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    code = exc.errno or 0
+    if code == errno.EEXIST and where is not None and not Path(str(where)).is_dir():
+        # mkdir(exist_ok=True) says "File exists" when a file stands where a folder must be.
+        reason, code = "a file is in the way where a folder is needed", errno.ENOTDIR
+    text = f"{where}: {reason}" if where is not None else reason
+    fix = _OS_FIXES.get(code)
+    return clip_message(text + (f". Fix: {fix}" if fix else ""))
+
+
+def _add_writing_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The commands that write files (``new``, ``import-crm``, ``sample``) and their --force."""
+    new = sub.add_parser("new", help="start a new case folder from the template", parents=[common])
+    new.add_argument("path", help="a new (or empty) folder")
+    new.add_argument(
+        "--force",
+        action="store_true",
+        help="write the template into a non-empty folder (the files it replaces are first "
+        "copied to a PATH.bak-YYYYmmdd-HHMMSS folder beside it)",
+    )
+    new.set_defaults(func=_cmd_new)
+
+    imp = sub.add_parser(
+        "import-crm",
+        help="opportunity export (CSV) -> monthly KPI table",
+        description="Count an opportunity export (one row per deal) into one row per month "
+        "(per group with --by): new opportunities, deals won and lost, revenue, win rate, "
+        "average deal size, sales cycle days, open pipeline. The export is only read.",
+        parents=[common],
+    )
+    imp.add_argument(
+        "export",
+        help="the export as CSV (comma, semicolon or tab; UTF-8, UTF-16, GBK or cp1252): a "
+        "Salesforce opportunity report, a HubSpot deals export, the public CRM Sales "
+        "Opportunities dataset, or any other with --case; XLSX: save it as CSV first",
+    )
+    imp.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="the CSV file to write; it must not exist yet (see --force)",
+    )
+    imp.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing output file, after copying it to OUTPUT.bak-YYYYmmdd-HHMMSS",
+    )
+    imp.add_argument(
+        "--by",
+        help="one row per month and group: an export column (e.g. 'Opportunity Owner'), a "
+        "field name (owner) or a column of sales_teams.csv beside the export (manager, "
+        "regional_office)",
+    )
+    imp.add_argument(
+        "--case",
+        help="a case folder whose case.yml crm_export section names the export's columns and "
+        "stages (for an export in no built-in format)",
+    )
+    imp.set_defaults(func=_cmd_import_crm)
+
+    sam = sub.add_parser(
+        "sample", help="regenerate the sample case (deterministic)", parents=[common]
+    )
+    sam.add_argument("out", nargs="?", help="folder (default: data/sample_case)")
+    sam.add_argument(
+        "--force",
+        action="store_true",
+        help="write into an existing non-empty folder other than data/sample_case (the files "
+        "it replaces are first copied to an OUT.bak-YYYYmmdd-HHMMSS folder beside it)",
+    )
+    sam.set_defaults(func=_cmd_sample)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -197,9 +416,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="crm-roi-kit: was our CRM worth it? ROI studies from notebooks.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of any error (for bug reports)"
+    )
+    # Accepted after the command too; SUPPRESS keeps a subcommand from resetting it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    quick = sub.add_parser("quick", help="every ROI definition for one gain and one cost")
+    quick = sub.add_parser(
+        "quick", help="every ROI definition for one gain and one cost", parents=[common]
+    )
     quick.add_argument("gain", type=float, help="total gain over the period (currency)")
     quick.add_argument("cost", type=float, help="total cost, paid up front (currency)")
     quick.add_argument("--years", type=int, default=3, help="years the gain is spread over")
@@ -207,7 +436,9 @@ def build_parser() -> argparse.ArgumentParser:
     quick.add_argument("--currency", default="", help="written before amounts")
     quick.set_defaults(func=_cmd_quick)
 
-    rep = sub.add_parser("report", help="execute the notebooks and write the HTML report")
+    rep = sub.add_parser(
+        "report", help="execute the notebooks and write the HTML report", parents=[common]
+    )
     rep.add_argument("case", nargs="?", help="case folder (default: the notebooks' default)")
     rep.add_argument("-o", "--output", default="reports", help="report folder")
     rep.add_argument(
@@ -221,28 +452,17 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--with-code", action="store_true", help="show code cells in the pages")
     rep.set_defaults(func=_cmd_report)
 
-    new = sub.add_parser("new", help="start a new case folder from the template")
-    new.add_argument("path", help="a new (or empty) folder")
-    new.set_defaults(func=_cmd_new)
-
-    val = sub.add_parser("validate", help="load a case and print its data-quality report")
+    val = sub.add_parser(
+        "validate", help="load a case and print its data-quality report", parents=[common]
+    )
     val.add_argument("path", help="case folder")
     val.set_defaults(func=_cmd_validate)
 
-    imp = sub.add_parser("import-crm", help="opportunity export (CSV) -> monthly kpis.csv")
-    imp.add_argument("export", help="Salesforce, HubSpot or generic opportunity export")
-    imp.add_argument("-o", "--output", required=True, help="the kpis.csv to write (new file)")
-    imp.add_argument("--by", help="group by this column (owner, team, region)")
-    imp.add_argument(
-        "--case", help="take a custom column/stage mapping from this case's crm_export section"
+    _add_writing_commands(sub, common)
+
+    summ = sub.add_parser(
+        "summary", help="headline figures of a case (text or --json)", parents=[common]
     )
-    imp.set_defaults(func=_cmd_import_crm)
-
-    sam = sub.add_parser("sample", help="regenerate the sample case (deterministic)")
-    sam.add_argument("out", nargs="?", help="folder (default: data/sample_case)")
-    sam.set_defaults(func=_cmd_sample)
-
-    summ = sub.add_parser("summary", help="headline figures of a case (text or --json)")
     summ.add_argument("case", help="case folder")
     summ.add_argument("--json", action="store_true", help="machine-readable JSON")
     summ.add_argument("--draws", type=int, default=100_000, help="Monte Carlo draws")
@@ -251,15 +471,70 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``roi-kit`` command; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def _closed_pipe() -> int:
+    """The reader of stdout went away (``roi-kit ... | head``): stop quietly.
+
+    stdout is pointed at the null device so that flushing what is still buffered at exit
+    does not raise again (the recipe of the Python documentation, "Note on SIGPIPE").
+    """
     try:
-        return int(args.func(args))
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_PIPE
+
+
+def _say(line: str) -> None:
+    """Print one line on stderr; a closed stderr is not worth a traceback either."""
+    try:
+        print(line, file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _run(args: argparse.Namespace) -> int:
+    code = int(args.func(args))
+    sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``roi-kit`` command; returns the exit status (see the module docstring)."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in arguments
+    try:
+        args = build_parser().parse_args(arguments)
+        return _run(args)
+    except BrokenPipeError:
+        return _closed_pipe()
+    except KeyboardInterrupt:
+        if debug:
+            traceback.print_exc()
+        _say("roi-kit: interrupted")
+        return EXIT_INTERRUPTED
     except RoiKitError as exc:
-        print(f"roi-kit: error: {exc}", file=sys.stderr)
+        if debug:
+            traceback.print_exc()
+        _say(f"roi-kit: error: {clip_message(str(exc))}")
         return 2
+    except OSError as exc:
+        if debug:
+            traceback.print_exc()
+        _say(f"roi-kit: error: {_os_error_text(exc)}")
+        return 1
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if debug:
+            traceback.print_exc()
+        _say(
+            f"roi-kit: internal error: {type(exc).__name__}: {clip_message(_one_line(exc))} "
+            "(run with --debug for the traceback)"
+        )
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

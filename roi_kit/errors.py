@@ -90,13 +90,38 @@ class DataFileError(RoiKitError, ValueError):
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
-            where.append(f"column {self.column!r}")
+            where.append(f"column {_clip(repr(self.column))}")
         text = (", ".join(where) + ": " if where else "") + self.problem
         if self.found is not None:
-            text += f" (found {self.found!r})"
+            # A cell can be megabytes (a one-line export); the message quotes its start.
+            text += f" (found {_clip(repr(self.found))})"
         if self.fix:
             text += f". Fix: {self.fix}"
         return text
+
+
+#: How many characters of a value an error message quotes.
+_QUOTED = 80
+
+
+def _clip(text: str) -> str:
+    """A quoted ``repr`` whose inside is cut to :data:`_QUOTED` characters, ending in ``...``.
+
+    The quotes stay, so the message still reads as one quoted value (as the CLI clips).
+
+    Examples
+    --------
+    >>> _clip(repr("9" * 200)) == "'" + "9" * 77 + "...'"
+    True
+    >>> _clip("'short'")
+    "'short'"
+    """
+    quoted = len(text) >= 2 and text[0] == text[-1] and text[0] in "'\""
+    inside = text[1:-1] if quoted else text
+    if len(inside) <= _QUOTED:
+        return text
+    cut = inside[: _QUOTED - 3] + "..."
+    return text[0] + cut + text[-1] if quoted else cut
 
 
 class EmptyFileError(DataFileError):

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -56,6 +58,36 @@ _LISTED = 5
 
 #: Seconds one cell may run before the report gives up on it.
 CELL_TIMEOUT = 300
+
+#: Passed to each kernel: its own log lines are not for the person reading the report's
+#: progress: IPKernelApp's "Kernel is running over TCP without encryption" warning on every
+#: start (the default local TCP transport), and "KeyboardInterrupt caught in kernel." logged
+#: as an error when jupyter_client interrupts the kernel before shutting it down. A failing
+#: cell still reaches the report as an error message, and a dead kernel as an exception.
+_KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+#: Loggers of the execution stack that talk on stderr in the workers (kernel restarts,
+#: shutdown notes). Their errors stay visible; real notebook failures arrive as ReportError.
+_QUIET_LOGGERS = ("papermill", "nbclient", "jupyter_client", "traitlets", "asyncio")
+
+# Worker state for Ctrl-C: the terminal sends SIGINT to the whole process group, workers
+# included. A busy worker stops its notebook at once; an idle one remembers it and skips
+# what it is handed next, so the pool drains in seconds and no worker prints a traceback.
+_busy = False
+_interrupted = False
+
+
+def _on_interrupt(signum: int, frame: object) -> None:
+    global _interrupted
+    _interrupted = True
+    if _busy:
+        raise KeyboardInterrupt
+
+
+def _quiet_worker() -> None:
+    """Initializer of each worker process: quiet loggers, Ctrl-C handled as above."""
+    for name in _QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    signal.signal(signal.SIGINT, _on_interrupt)
 
 
 @dataclass(frozen=True)
@@ -209,7 +241,9 @@ def build_report(
         # "spawn", not fork: the caller may hold threads (a browser driver, a kernel
         # client) that a forked child would inherit in an unknown state.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_quiet_worker
+        ) as pool:
             futures = {
                 pool.submit(_run_one, nb_path, work, params, with_code): nb_path for nb_path in nbs
             }
@@ -268,8 +302,12 @@ def _run_one(
     nb_path: Path, work: Path, params: Mapping[str, Any], with_code: bool
 ) -> tuple[str, str, float]:
     """Execute one notebook headless and export it; (title, HTML, seconds)."""
+    global _busy
+    if _interrupted:  # Ctrl-C came while this worker was idle: do not start another kernel
+        raise KeyboardInterrupt
     t0 = time.perf_counter()
     executed = work / nb_path.name
+    _busy = True
     try:
         papermill.execute_notebook(
             str(nb_path),
@@ -279,12 +317,15 @@ def _run_one(
             cwd=str(nb_path.parent),
             progress_bar=False,
             execution_timeout=CELL_TIMEOUT,
+            extra_arguments=_KERNEL_ARGUMENTS,
         )
     except papermill.PapermillExecutionError as exc:
         raise ReportError(
             f"notebook {nb_path.name} failed in cell {exc.exec_count} "
             f"({exc.ename}: {exc.evalue}); the previous report was left intact"
         ) from None
+    finally:
+        _busy = False
     body = _export_html(executed, with_code=with_code)
     return notebook_title(nb_path), body, time.perf_counter() - t0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 import pytest
@@ -85,3 +86,67 @@ def test_import_crm_with_the_case_mapping(tmp_path):
     assert float(jan["revenue"]) == 1000
     assert float(jan["win_rate"]) == 0.5
     assert float(jan["sales_cycle_days"]) == 19
+
+
+# --- never overwrite: import-crm, new, sample ---------------------------------------------------
+
+SALESFORCE_EXPORT = (
+    "Opportunity ID,Opportunity Name,Stage,Amount,Created Date,Close Date,Opportunity Owner\n"
+    "1,A,Closed Won,1000,2024-01-05,2024-02-01,Bob\n"
+)
+
+
+def test_import_crm_refuses_an_existing_output_and_force_keeps_a_backup(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text(SALESFORCE_EXPORT, encoding="utf-8")
+    out = tmp_path / "kpis.csv"
+    out.write_text("my own table\n", encoding="utf-8")
+    res = run("import-crm", str(export), "-o", str(out))
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert f"the output {out} already exists" in res.stderr and "--force" in res.stderr
+    assert out.read_text(encoding="utf-8") == "my own table\n"
+    res = run("import-crm", str(export), "-o", str(out), "--force")
+    assert res.returncode == 0, res.stderr
+    (backup,) = [p for p in tmp_path.iterdir() if p.name.startswith("kpis.csv.bak-")]
+    assert f"kept the old {out} as {backup}" in res.stdout
+    assert backup.read_text(encoding="utf-8") == "my own table\n"
+    # One deal won in 2024-02 for 1,000: the new table holds it.
+    assert "2024-02" in out.read_text(encoding="utf-8")
+
+
+def test_import_crm_refuses_a_folder_as_output_and_a_pipe_as_export(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text(SALESFORCE_EXPORT, encoding="utf-8")
+    res = run("import-crm", str(export), "-o", str(tmp_path), "--force")
+    assert res.returncode == 1 and "is a folder" in res.stderr
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    # Reading a FIFO without a writer would hang; it is refused before any read.
+    res = run("import-crm", str(fifo), "-o", str(tmp_path / "k.csv"))
+    assert res.returncode == 1 and "not a regular file" in res.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.csv", "pipe.csv"]
+
+
+def test_import_crm_help_says_what_it_does():
+    res = run("import-crm", "--help")
+    text = " ".join(res.stdout.split())
+    assert "(new file)" not in text
+    assert "must not exist yet" in text and "--force" in text and ".bak-" in text
+    assert "XLSX: save it as CSV first" in text and "sales_teams.csv" in text
+
+
+@pytest.mark.parametrize("command", ["new", "sample"])
+def test_new_and_sample_refuse_an_existing_folder(tmp_path, command):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "case.yml").write_text("name: Mine\n", encoding="utf-8")
+    res = run(command, str(folder))
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+    assert f"{folder} already exists and is not empty" in res.stderr
+    assert (folder / "case.yml").read_text(encoding="utf-8") == "name: Mine\n"
+    res = run(command, str(folder), "--force")
+    assert res.returncode == 0, res.stderr
+    (backup,) = [p for p in tmp_path.iterdir() if p.name.startswith("mine.bak-")]
+    assert f"kept a backup of the replaced files in {backup}" in res.stdout
+    assert (backup / "case.yml").read_text(encoding="utf-8") == "name: Mine\n"

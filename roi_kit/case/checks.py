@@ -25,11 +25,28 @@ def _check_keys(mapping: Mapping, valid: Iterable[str], where: str) -> None:
     for key in mapping:
         if key in valid:
             continue
-        near = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
-        hint = f"; did you mean {near[0]!r}?" if near else ""
-        raise CaseError(
-            f"unknown key {key!r} at {_join(where, key)}{hint} Valid keys here: {', '.join(valid)}"
-        )
+        listed = ", ".join(valid)
+        if not isinstance(key, str):
+            # YAML reads a bare 1, 2024-01-31 or yes as a number, a date or a yes/no flag.
+            raise CaseError(
+                f"key {key!r} {'at ' + where if where else 'at the top level'} is not a name "
+                f"(YAML read it as {_KIND_OF_KEY.get(type(key).__name__, 'a value')}); "
+                f"valid keys here: {listed}"
+            )
+        near = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
+        hint = f"; did you mean {near[0]!r}? Valid" if near else "; valid"
+        raise CaseError(f"unknown key {key!r} at {_join(where, key)}{hint} keys here: {listed}")
+
+
+# How a key that is not text was read, in words (see _check_keys).
+_KIND_OF_KEY = {
+    "int": "a number",
+    "float": "a number",
+    "bool": "a yes/no value",
+    "date": "a date",
+    "datetime": "a date",
+    "NoneType": "an empty key",
+}
 
 
 def _mapping(value: object, where: str) -> Mapping:

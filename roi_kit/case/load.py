@@ -30,8 +30,8 @@ from roi_kit.case.parse import (
     _parse_crm_export,
 )
 from roi_kit.case.types import ASSUMPTIONS, Assumption, Case, GroupSpec
-from roi_kit.errors import CaseError, DataFileError
-from roi_kit.io import read_table, read_yaml
+from roi_kit.errors import CaseError, DataFileError, RoiKitError
+from roi_kit.io import parse_number, read_table, read_yaml
 
 __all__ = [
     "load_case",
@@ -119,7 +119,11 @@ def _read(path: Path, spec: Mapping[str, str], parsed: Mapping, sheet: str | Non
     )
 
 
-def _load_kpis(path: Path, sheet: str | None, parsed: Mapping) -> pd.DataFrame:
+def _load_kpis(path: Path, sheet: str | None, parsed: Mapping, yml: Path) -> pd.DataFrame:
+    """The KPI table, read and checked against ``case.yml`` (columns, custom KPIs, groups).
+
+    Refusals about what ``case.yml`` declares name both files: ``yml`` and ``path``.
+    """
     groups: GroupSpec | None = parsed["groups"]
     custom: tuple[Kpi, ...] = parsed["custom_kpis"]
     spec: dict[str, str] = {"month": "month"}
@@ -129,17 +133,22 @@ def _load_kpis(path: Path, sheet: str | None, parsed: Mapping) -> pd.DataFrame:
         key.append(groups.column)
     spec.update({k.name: k.kind for k in CATALOGUE.values()})
     spec.update({k.name: k.kind for k in custom})
-    df = _read(path, spec, parsed, sheet, required=tuple(key), key=tuple(key))
+    # Columns not in the spec are read as text first: a notes column is kept aside (with an
+    # info finding), a numeric one is an undeclared KPI and refused below.
+    df = _read(path, spec, parsed, sheet, required=tuple(key), key=tuple(key), extra="keep")
+    df = _set_text_columns_aside(df, [c for c in df.columns if c not in spec], parsed)
     extra = [c for c in df.columns if c not in spec]
     if extra:
         near = difflib.get_close_matches(str(extra[0]), list(spec), n=1, cutoff=0.6)
-        hint = f" Did you mean {near[0]!r}?" if near else ""
+        # No full stop or question mark at the end: DataFileError adds ". Fix: ...".
+        hint = f"; the nearest standard name is {near[0]!r}" if near else ""
+        rename = f"rename it to {near[0]!r}" if near else "rename it to a standard KPI column"
         raise DataFileError(
-            f"column {extra[0]!r} is not a standard KPI.{hint}",
+            f"column {extra[0]!r} is not a standard KPI{hint}",
             file=path,
             column=str(extra[0]),
-            fix="rename it to a standard KPI column (data/README.md) or declare it under "
-            "custom_kpis in case.yml with its direction",
+            fix=f"{rename} (data/README.md) or declare it under custom_kpis in case.yml with "
+            "its direction",
         )
     kpi_cols = [c for c in df.columns if c not in key]
     if not kpi_cols:
@@ -150,18 +159,60 @@ def _load_kpis(path: Path, sheet: str | None, parsed: Mapping) -> pd.DataFrame:
         )
     for kpi in custom:
         if kpi.name not in df.columns:
-            raise CaseError(f"custom_kpis declares {kpi.name!r} but {path.name} has no such column")
+            raise CaseError(
+                f"{yml}: custom_kpis declares {kpi.name!r} but {path.name} has no such column; "
+                f"add the column to {path.name} or remove {kpi.name!r} from custom_kpis"
+            )
     if groups is not None:
         present = set(df[groups.column].dropna().astype(str))
         for role in ("treated", "control"):
             value = getattr(groups, role)
             if value not in present:
+                held = ", ".join(sorted(present)) or "blanks"
+                fix = (
+                    f"set groups.{role} to one of those values"
+                    if present
+                    else "fill in each row's group"
+                )
                 raise CaseError(
-                    f"groups.{role} is {value!r} but column {groups.column!r} of {path.name} "
-                    f"holds only {', '.join(sorted(present)) or 'blanks'}"
+                    f"{yml}: groups.{role} is {value!r} but column {groups.column!r} of "
+                    f"{path.name} holds only {held}; {fix}"
                 )
     # Keep the index: it holds the spreadsheet row numbers that quality findings cite.
     return df.sort_values(key)
+
+
+def _is_number(cell: object, decimal: str) -> bool:
+    try:
+        parse_number(cell, decimal=decimal)
+    except (RoiKitError, ValueError):
+        return False
+    return True
+
+
+def _set_text_columns_aside(df: pd.DataFrame, extra: list[str], parsed: Mapping) -> pd.DataFrame:
+    """Drop the extra columns that hold text (notes, comments), recording them in attrs.
+
+    A column counts as text when fewer than half of its filled cells read as numbers: a
+    notes column ("备注", "comment") is not a KPI and must not block the case. A column of
+    numbers (a few typos included) stays, so that an undeclared KPI is still refused.
+    ``attrs["set_aside"]`` maps each dropped column's header to its first text cell; the
+    quality report turns each into an ``info`` finding.
+    """
+    headers = df.attrs.get("columns", {})
+    aside: dict[str, str] = {}
+    for column in extra:
+        cells = [c for c in df[column].tolist() if isinstance(c, str) and c.strip()]
+        numbers = sum(_is_number(c, parsed["decimal"]) for c in cells)
+        if cells and numbers * 2 < len(cells):
+            example = next(c for c in cells if not _is_number(c, parsed["decimal"]))
+            aside[str(headers.get(column, column))] = example
+    if not aside:
+        return df
+    keep = [c for c in df.columns if str(headers.get(c, c)) not in aside]
+    out = df[keep].copy()
+    out.attrs = {**df.attrs, "set_aside": aside}
+    return out
 
 
 def _check_periods(df: pd.DataFrame, parsed: Mapping, path: Path) -> None:
@@ -366,7 +417,7 @@ def load_case(path: str | Path) -> Case:
         raise CaseError(f"{yml}: {exc}") from None
 
     kpis_path, kpis_sheet = paths["kpis"]
-    kpis = _load_kpis(kpis_path, kpis_sheet, parsed)
+    kpis = _load_kpis(kpis_path, kpis_sheet, parsed, yml)
     try:
         _check_periods(kpis, parsed, kpis_path)
         missing = [name for name in parsed["expected_changes"] if name not in kpis.columns]

@@ -26,6 +26,7 @@ from roi_kit.case.checks import (
     _text,
 )
 from roi_kit.case.kpis import CATALOGUE, DIRECTIONS, KINDS, Kpi, get_kpi
+from roi_kit.case.quality_checks import MAX_MAGNITUDE
 from roi_kit.case.types import (
     ASSUMPTIONS,
     COST_CATEGORIES,
@@ -40,6 +41,7 @@ from roi_kit.case.types import (
 )
 from roi_kit.errors import CaseError, RoiKitError
 from roi_kit.io import parse_month
+from roi_kit.io.crm_formats import FIELDS as CRM_FIELDS
 
 __all__: list[str] = []
 
@@ -82,6 +84,13 @@ _SCENARIO_KEYS = ("description", "assumptions", "expected_changes", "risk", "cos
 _INTANGIBLE_KEYS = ("name", "score", "weight", "evidence")
 _CRM_EXPORT_KEYS = ("name", "columns", "stages", "date_order")
 _CRM_OUTCOMES = ("won", "lost", "open")
+
+# Upper bounds for values whose documented range is open-ended, so that no input can
+# overflow the model (products of these stay far below the float limit, about 1.8e308):
+# a relative change of +100 is +10,000%; a scenario cost multiplier of 100 is a hundred
+# times the plan. Money amounts and rates are bounded by MAX_MAGNITUDE (1e12).
+_MAX_CHANGE = 100.0
+_MAX_COST_FACTOR = 100.0
 
 _ADOPTION_SPEC = {
     "month": "month",
@@ -179,9 +188,19 @@ def _assumption(
             ("likely", result.likely),
             ("high", result.high),
         ):
+            # A plain number is "the value"; of a range, the low, likely or high one.
+            which = "the" if result.low == result.high else f"the {label}"
+            if number > MAX_MAGNITUDE and check.maximum >= MAX_MAGNITUDE:
+                # A money amount (a rate per hour, a margin per customer) is bounded so that
+                # the model's sums stay finite; the likeliest slip is cents for units.
+                raise CaseError(
+                    f"{where}: {which} value {number:g} is above {MAX_MAGNITUDE:g}, the "
+                    f"largest amount the kit computes with; write it in {check.unit} "
+                    "(currency units, not cents)"
+                )
             if not check.contains(number):
                 raise CaseError(
-                    f"{where}: {label} value {number:g} is outside the valid range "
+                    f"{where}: {which} value {number:g} is outside the valid range "
                     f"{check.range_text()} ({check.unit})"
                 )
     return result
@@ -194,6 +213,11 @@ def _relative_change(kpi: str, value: object, where: str) -> Assumption:
             raise CaseError(
                 f"{where}: a relative change of {number:g} would make {kpi} zero or negative; "
                 "write changes as fractions (-0.2 = 20% lower)"
+            )
+        if number > _MAX_CHANGE:
+            raise CaseError(
+                f"{where}: a relative change of {number:g} is above {_MAX_CHANGE:g} "
+                f"(+{_MAX_CHANGE:.0%}); write changes as fractions (0.05 = 5% higher)"
             )
     return change
 
@@ -476,6 +500,11 @@ def _parse_scenarios(value: object, custom: tuple[Kpi, ...]) -> dict[str, dict[s
                 number = _number(factor, f"{where}.costs.{key}")
                 if number < 0:
                     raise CaseError(f"{where}.costs.{key}: a cost multiplier cannot be negative")
+                if number > _MAX_COST_FACTOR:
+                    raise CaseError(
+                        f"{where}.costs.{key}: a cost multiplier of {number:g} is above "
+                        f"{_MAX_COST_FACTOR:g}; write 1.2 for 20% more than the plan"
+                    )
                 factors[key] = number
             parsed["costs"] = MappingProxyType(factors)
         scenarios[str(name)] = parsed
@@ -494,7 +523,17 @@ def _parse_crm_export(value: object) -> dict[str, Any] | None:
         out["name"] = str(mapping["name"])
     if "columns" in mapping:
         columns = _mapping(mapping["columns"], f"{where}.columns")
-        out["columns"] = {str(k): str(v) for k, v in columns.items()}
+        _check_keys(columns, CRM_FIELDS, f"{where}.columns")
+        for fld, header in columns.items():
+            # A header is text: YAML reads a bare 5 or yes as a number or a flag, and a
+            # number here is a slip (a column position?) that would match no header.
+            if not isinstance(header, str) or not header.strip():
+                raise CaseError(
+                    f"{where}.columns.{fld} must be the column name as written in the "
+                    f"export's header (found {header!r}); put a name that looks like a number "
+                    "in quotes"
+                )
+        out["columns"] = {str(k): v for k, v in columns.items()}
     if "stages" in mapping:
         stages = _mapping(mapping["stages"], f"{where}.stages")
         for stage, outcome in stages.items():
@@ -526,6 +565,11 @@ def _parse_intangibles(value: object) -> tuple[Intangible, ...]:
         weight = _number(mapping.get("weight", 1), f"{where}.weight")
         if weight < 0:
             raise CaseError(f"{where}.weight cannot be negative (found {weight:g})")
+        if weight > MAX_MAGNITUDE:
+            raise CaseError(
+                f"{where}.weight {weight:g} is above {MAX_MAGNITUDE:g}; weights are relative "
+                "(1 for every item weighs them equally)"
+            )
         evidence = "" if mapping.get("evidence") is None else str(mapping["evidence"])
         name = _text(mapping["name"], f"{where}.name")
         # One rule for scores: the scorecard's (whole 1-5 score, weight > 0).

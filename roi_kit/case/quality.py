@@ -23,14 +23,22 @@ from roi_kit.case.quality_checks import (
     SEVERITIES,
     Finding,
     _listed,
+    find_cost_problems,
     find_duplicates,
     find_impossible_values,
     find_missing_months,
     find_missing_values,
     find_outliers,
+    find_too_large,
     robust_z,
 )
-from roi_kit.case.quality_periods import MIN_BASELINE_MONTHS, check_periods, find_control_gaps
+from roi_kit.case.quality_periods import (
+    MIN_BASELINE_MONTHS,
+    check_periods,
+    find_adoption_coverage,
+    find_control_gaps,
+    find_cost_dates,
+)
 
 if TYPE_CHECKING:
     from roi_kit.case.types import Case, GroupSpec
@@ -119,7 +127,14 @@ def check_case(case: Case) -> QualityReport:
     The checks: missing months and duplicates (kpis per group, adoption), outliers by
     robust z-score per KPI and group, impossible values, missing values per KPI, go-live
     against the data, baseline length, months the control group lacks, and whether the
-    control group has baseline (and, for a review, after-period) data.
+    control group has baseline (and, for a review, after-period) data. Then the rules the
+    ROI model enforces, so that a case with no error finding also runs through
+    ``summary`` and ``report``: numbers too large for the model, the cost ledger's rules
+    (no negative amount, amount = hours x hourly_rate, a start month, some cost at all),
+    and the adoption table against a review's after period. What the kit uses in a
+    particular way is said too: cost lines after the horizon (left out) or before the
+    baseline (counted in Initial), adoption months outside the after period (not used) and
+    text columns of kpis.csv kept aside.
 
     Parameters
     ----------
@@ -146,6 +161,7 @@ def check_case(case: Case) -> QualityReport:
         kind=case.kind,
     )
     findings += _adoption_findings(case)
+    findings += _cost_findings(case)
     # A stable sort: within a severity the findings keep the order the checks ran in.
     findings.sort(key=lambda f: _ORDER[f.severity])
     return QualityReport(tuple(findings), quality_score(findings), SCORE_RULE)
@@ -168,6 +184,47 @@ def _kpi_findings(case: Case) -> list[Finding]:
     findings += find_impossible_values(kpis, table="kpis", kinds=kinds)
     findings += find_missing_values(kpis, columns, table="kpis")
     findings += find_outliers(kpis, columns, group=group, table="kpis")
+    findings += find_too_large(kpis, columns, table="kpis", file=_file(case, "kpis"))
+    findings += _set_aside_findings(case)
+    return findings
+
+
+def _file(case: Case, role: str) -> str:
+    """The file name of one of the case's tables, for messages (``"kpis.csv"``)."""
+    path = case.files.get(role)
+    return path.name if path is not None else f"{role}.csv"
+
+
+def _set_aside_findings(case: Case) -> list[Finding]:
+    """An ``info`` per text column of kpis.csv that the loader kept aside (not a KPI)."""
+    findings = []
+    for header, example in dict(case.kpis.attrs.get("set_aside", {})).items():
+        findings.append(
+            Finding(
+                "info",
+                "text_column",
+                f"{_file(case, 'kpis')}: column {header!r} holds text (e.g. {example!r}), not "
+                "numbers: it is not a KPI, so it is kept aside and not used",
+                "kpis",
+                str(header),
+            )
+        )
+    return findings
+
+
+def _cost_findings(case: Case) -> list[Finding]:
+    """The cost ledger's rules, its numbers' size, and lines the TCO moves or leaves out."""
+    costs, file = case.costs, _file(case, "costs")
+    last = case.go_live + (12 * case.horizon_years - 1)
+    findings = find_cost_problems(costs, file=file, last_month=last, scenarios=case.scenarios)
+    findings += find_too_large(costs, ("amount", "hours", "hourly_rate"), table="costs", file=file)
+    findings += find_cost_dates(
+        costs,
+        go_live=case.go_live,
+        horizon_years=case.horizon_years,
+        baseline_start=case.baseline[0],
+        file=file,
+    )
     return findings
 
 
@@ -228,9 +285,11 @@ def _adoption_findings(case: Case) -> list[Finding]:
     findings += find_missing_months(adoption, table="adoption")
     findings += find_duplicates(adoption, ["month"], table="adoption")
     findings += find_impossible_values(adoption, table="adoption", kinds=_ADOPTION_KINDS)
-    findings += find_missing_values(
-        adoption, [c for c in _ADOPTION_KINDS if c in adoption.columns], table="adoption"
-    )
+    columns = [c for c in _ADOPTION_KINDS if c in adoption.columns]
+    findings += find_missing_values(adoption, columns, table="adoption")
+    file = _file(case, "adoption")
+    findings += find_too_large(adoption, columns, table="adoption", file=file)
+    findings += find_adoption_coverage(adoption, after=case.after, file=file)
     return findings
 
 

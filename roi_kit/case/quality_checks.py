@@ -32,12 +32,21 @@ __all__ = [
     "find_outliers",
     "find_impossible_values",
     "find_missing_values",
+    "MAX_MAGNITUDE",
+    "find_too_large",
+    "find_cost_problems",
 ]
 
 SEVERITIES = ("error", "warning", "info")
 
 #: Robust z-score above which a value is flagged (Iglewicz & Hoaglin 1993).
 OUTLIER_THRESHOLD = 3.5
+
+#: The largest size (absolute value) of any number the kit computes with: a money amount,
+#: a count or a rate per hour. Far above any real CRM budget or monthly revenue (1e12 is a
+#: million million), and far enough below the float limit (about 1.8e308) that sums over
+#: months, years and Monte Carlo draws cannot overflow into infinity or NaN.
+MAX_MAGNITUDE = 1e12
 
 # Columns of adoption.csv, which the KPI catalogue does not hold.
 _ADOPTION_KINDS = {"licensed_users": "count", "active_users": "count", "trained_users": "count"}
@@ -400,4 +409,188 @@ def find_missing_values(
         findings.append(
             Finding("warning", "missing_values", message, table, column, _rows(empty.index))
         )
+    return findings
+
+
+def find_too_large(
+    df: pd.DataFrame,
+    columns: Iterable[str],
+    *,
+    table: str,
+    file: str = "",
+    limit: float = MAX_MAGNITUDE,
+) -> list[Finding]:
+    """Numbers too large for the model: beyond ``limit`` its sums would overflow.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    columns : iterable of str
+        Numeric columns to check; absent ones are skipped.
+    table : str
+        Table name for the findings.
+    file : str
+        File name for the messages (``"kpis.csv"``).
+    limit : float, default :data:`MAX_MAGNITUDE`
+        Largest allowed absolute value, in the column's unit.
+
+    Returns
+    -------
+    list of Finding
+        One ``error`` (check ``too_large``) per column with such values, citing the rows.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"revenue": [1.0, 2e300]}, index=[2, 3])
+    >>> [(f.check, f.rows) for f in find_too_large(df, ["revenue"], table="kpis")]
+    [('too_large', (3,))]
+    """
+    where = f"{file}: " if file else ""
+    findings = []
+    for column in columns:
+        if column not in df.columns:
+            continue
+        values = pd.to_numeric(df[column], errors="coerce").astype(float)
+        bad = values[values.abs() > limit]
+        if len(bad):
+            findings.append(
+                Finding(
+                    "error",
+                    "too_large",
+                    f"{where}{column}: {len(bad)} value(s) larger than {limit:g} in size "
+                    f"(first {bad.iloc[0]:g}); the ROI model would overflow. Check the unit "
+                    "and the decimal mark (amounts in currency units, not cents)",
+                    table,
+                    column,
+                    _rows(bad.index),
+                )
+            )
+    return findings
+
+
+def _cost_amounts(costs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Per ledger row: the amount as written and hours x hourly_rate (NaN when absent)."""
+    nan = pd.Series(np.nan, index=costs.index)
+
+    def col(name: str) -> pd.Series:
+        if name not in costs.columns:
+            return nan
+        return pd.to_numeric(costs[name], errors="coerce").astype(float)
+
+    return col("amount"), col("hours") * col("hourly_rate")
+
+
+def find_cost_problems(
+    costs: pd.DataFrame,
+    *,
+    file: str = "costs.csv",
+    last_month: pd.Period | None = None,
+    scenarios: Mapping[str, Mapping] | None = None,
+) -> list[Finding]:
+    """The cost ledger's rules that the cost schedule enforces, as ``error`` findings.
+
+    The same rules as :func:`roi_kit.money.cost_ledger.ledger_lines` (which the case layer
+    cannot import): an amount is not negative, agrees with ``hours x hourly_rate`` when
+    both are given and is not too large for the model, every line has a start month, and
+    there is a cost to divide by - in the ledger and in every scenario. Checked here so
+    that ``roi-kit validate`` reports them all at once, with the file, before ``summary``
+    or ``report`` stop at the first.
+
+    Parameters
+    ----------
+    costs : pandas.DataFrame
+        The ledger as :func:`roi_kit.case.load_case` reads it (index: spreadsheet rows).
+    file : str
+        File name for the messages.
+    last_month : pandas.Period, optional
+        The last month of the horizon: lines starting later cost nothing in the TCO.
+    scenarios : Mapping, optional
+        ``case.scenarios``: a scenario whose cost multipliers (category, else ``all``)
+        are 0 for every line with a cost leaves nothing to divide by.
+
+    Returns
+    -------
+    list of Finding
+        ``error`` findings (checks ``cost_value``, ``too_large``, ``no_costs``), one per
+        rule broken.
+    """
+    amount, from_hours = _cost_amounts(costs)
+    findings = []
+
+    def add(check: str, mask: pd.Series, column: str, message: str) -> None:
+        if mask.any():
+            rows = _rows(costs.index[mask.to_numpy()])
+            findings.append(Finding("error", check, f"{file}: {message}", "costs", column, rows))
+
+    negative = amount < 0
+    add(
+        "cost_value",
+        negative,
+        "amount",
+        f"{int(negative.sum())} amount(s) negative; costs are positive amounts: record a "
+        "credit or refund as a benefit, or subtract it from the line it belongs to",
+    )
+    differs = amount.notna() & from_hours.notna() & ~np.isclose(amount, from_hours, rtol=1e-9)
+    add(
+        "cost_value",
+        differs,
+        "amount",
+        f"{int(differs.sum())} amount(s) disagree with hours x hourly_rate; give either the "
+        "amount or hours and hourly_rate, not both",
+    )
+    if "start" in costs.columns:
+        add(
+            "cost_value",
+            costs["start"].isna(),
+            "start",
+            "a start month is blank; write the first month each cost is paid, as YYYY-MM",
+        )
+    total = amount.where(amount.notna(), from_hours)
+    add(
+        "too_large",
+        amount.isna() & (from_hours.abs() > MAX_MAGNITUDE),
+        "hours",
+        f"hours x hourly_rate is larger than {MAX_MAGNITUDE:g}; the ROI model would overflow. "
+        "Check the units (hours per occurrence, currency per hour)",
+    )
+    paid = total > 0
+    if last_month is not None and "start" in costs.columns:
+        paid &= ~(costs["start"] > last_month).fillna(False).astype(bool)
+    findings += _zero_cost_findings(costs, paid, file, scenarios or {})
+    return findings
+
+
+def _zero_cost_findings(
+    costs: pd.DataFrame, paid: pd.Series, file: str, scenarios: Mapping[str, Mapping]
+) -> list[Finding]:
+    """An error when no line costs anything in the horizon, in the case or in a scenario."""
+    if not paid.any():
+        return [
+            Finding(
+                "error",
+                "no_costs",
+                f"{file}: no line has a cost inside the horizon; ROI divides by the cost of "
+                "the CRM, so add its costs (licences, implementation, training, staff time)",
+                "costs",
+                "amount",
+            )
+        ]
+    findings = []
+    categories = costs.loc[paid, "category"].astype(str) if "category" in costs.columns else None
+    for name, body in scenarios.items():
+        factors = body.get("costs")
+        if not factors or categories is None:
+            continue
+        # A category's multiplier overrides "all", as the scenarios apply them.
+        if all(factors.get(c, factors.get("all", 1.0)) == 0 for c in categories):
+            findings.append(
+                Finding(
+                    "error",
+                    "no_costs",
+                    f"case.yml scenarios.{name}.costs: the multipliers make every cost in {file} "
+                    "zero; ROI divides by the cost. Use a multiplier above 0 (1.2 = 20% more)",
+                    "case",
+                    "scenarios",
+                )
+            )
     return findings

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from roi_kit.case.quality_checks import MAX_MAGNITUDE
 from roi_kit.errors import CaseError
 
 if TYPE_CHECKING:
@@ -175,7 +176,9 @@ class AssumptionSpec:
         return f"{self.minimum:g} to {high}"
 
 
-_INF = math.inf
+# Money amounts (a rate per hour, a margin per customer) have no natural upper limit; the
+# kit bounds them at MAX_MAGNITUDE (1e12) so that its sums stay finite, and says so in the
+# documented range ("0 to 1e+12"), which is what case.yml is checked against.
 
 #: Every assumption a case may set, with unit, valid range and default.
 ASSUMPTIONS: Mapping[str, AssumptionSpec] = MappingProxyType(
@@ -211,7 +214,7 @@ ASSUMPTIONS: Mapping[str, AssumptionSpec] = MappingProxyType(
                 "loaded_hourly_rate",
                 "currency/hour",
                 0.0,
-                _INF,
+                MAX_MAGNITUDE,
                 60.0,
                 "Fully loaded cost of one staff hour (salary, taxes, overhead).",
             ),
@@ -227,7 +230,7 @@ ASSUMPTIONS: Mapping[str, AssumptionSpec] = MappingProxyType(
                 "customer_annual_margin",
                 "currency/customer/year",
                 0.0,
-                _INF,
+                MAX_MAGNITUDE,
                 None,
                 "Margin one retained customer brings per year. When absent it is derived "
                 "from the baseline: revenue per customer per year x gross_margin.",

@@ -1,7 +1,8 @@
 """Writing a case: a new case folder from the template, an edited ``case.yml`` to a new file.
 
 Input files are never modified: :func:`scaffold_case` writes only into a new (or empty)
-folder and :func:`save_case_config` only to a file that does not exist yet.
+folder (unless forced, and then only after keeping a backup of what it replaces) and
+:func:`save_case_config` only to a file that does not exist yet.
 """
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,8 @@ import yaml
 from roi_kit.case.parse import _parse_config
 from roi_kit.case.types import Assumption, Case
 from roi_kit.errors import CaseError
-from roi_kit.io import atomic_write_text
+from roi_kit.io import atomic_write_bytes, atomic_write_text
+from roi_kit.io.atomic import backup_files
 
 __all__ = ["scaffold_case", "save_case_config"]
 
@@ -61,8 +62,38 @@ def _sample_dir() -> Path:
     return (Path(__file__).resolve().parents[2] / "data" / "sample_case").resolve()
 
 
-def scaffold_case(path: str | Path) -> Path:
-    """Create a new case folder from the template (``roi-kit new PATH``).
+def _template_files(template: Path) -> list[str]:
+    """The names ``scaffold_case`` writes: the template's visible files."""
+    return sorted(p.name for p in template.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def _check_scaffold_target(target: Path, force: bool) -> bool:
+    """Refuse a file or (unless forced) a non-empty folder; True if files may be replaced."""
+    if target.exists() and not target.is_dir():
+        raise CaseError(
+            f"{target} already exists and is a file, not a folder. Fix: give a new folder "
+            "name for the case"
+        )
+    if target.is_dir() and any(target.iterdir()):
+        if not force:
+            held = sorted(p.name for p in target.iterdir())
+            shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
+            raise CaseError(
+                f"{target} already exists and is not empty (it holds {shown}); nothing was "
+                "changed. Fix: give a new folder name, or add --force to write the template "
+                "there (the files it replaces are backed up first)"
+            )
+        return True
+    return False
+
+
+def scaffold_case(
+    path: str | Path,
+    *,
+    force: bool = False,
+    on_backup: Callable[[Path], None] | None = None,
+) -> Path:
+    """Create a new case folder from the template (``roi-kit new PATH [--force]``).
 
     The template holds a commented ``case.yml`` and small valid ``kpis.csv``,
     ``costs.csv`` and ``adoption.csv`` to replace with your own data. ``name`` in
@@ -71,7 +102,12 @@ def scaffold_case(path: str | Path) -> Path:
     Parameters
     ----------
     path : str or Path
-        The new folder. It may exist only if it is empty.
+        The new folder. It may exist only if it is empty, unless ``force``.
+    force : bool, default False
+        Write the template into a non-empty folder. The files it would replace are first
+        copied to a new folder beside it (``NAME.bak-YYYYmmdd-HHMMSS``); other files stay.
+    on_backup : callable, optional
+        Called with the backup folder when one was made (the CLI prints where it is).
 
     Returns
     -------
@@ -81,23 +117,20 @@ def scaffold_case(path: str | Path) -> Path:
     Raises
     ------
     CaseError
-        If ``path`` is a file or a folder that is not empty.
+        If ``path`` is a file, or a folder that is not empty and ``force`` is not given.
     """
     target = Path(path)
-    if target.exists() and not target.is_dir():
-        raise CaseError(f"{target} is a file; give a new folder name for the case")
-    if target.is_dir() and any(target.iterdir()):
-        raise CaseError(
-            f"{target} already exists and is not empty; the kit never writes into an existing "
-            "case. Give a new folder name"
-        )
     template = _template_dir()
+    names = _template_files(template)
+    if _check_scaffold_target(target, force):
+        backup = backup_files(target, names)
+        if backup is not None and on_backup is not None:
+            on_backup(backup)
     target.mkdir(parents=True, exist_ok=True)
-    for source in sorted(template.iterdir()):
-        if source.is_file() and not source.name.startswith("."):
-            if source.name == "case.yml":
-                continue
-            shutil.copyfile(source, target / source.name)
+    for name in names:
+        if name != "case.yml":
+            # Atomic like case.yml: a forced write never leaves a half-copied table.
+            atomic_write_bytes(target / name, (template / name).read_bytes())
     text = (template / "case.yml").read_text(encoding="utf-8")
     # json.dumps gives a double-quoted string that is also valid YAML, whatever the name holds.
     name = json.dumps(target.resolve().name, ensure_ascii=False)

@@ -6,6 +6,8 @@ counted in a particular way becomes a warning (:func:`_deal_warnings`).
 
 from __future__ import annotations
 
+import calendar
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,9 +23,16 @@ __all__: list[str] = []
 _MAX_LISTED = 5
 
 
-def _rows(mask: np.ndarray) -> list[int]:
-    """Spreadsheet row numbers (header = row 1) of the first flagged records."""
-    return [int(i) + 2 for i in np.flatnonzero(mask)[:_MAX_LISTED]]
+def _rows(mask: np.ndarray, kept: np.ndarray | None = None) -> list[int]:
+    """Spreadsheet row numbers (header = row 1) of the first flagged records.
+
+    ``kept`` maps positions in ``mask`` to positions in the file when some records were
+    left out (:attr:`_Deals.kept`).
+    """
+    positions = np.flatnonzero(mask)[:_MAX_LISTED]
+    if kept is not None:
+        positions = kept[positions]
+    return [int(i) + 2 for i in positions]
 
 
 def _first(mask: np.ndarray) -> int:
@@ -47,11 +56,15 @@ def _parse_dates(
     every value checked).
     """
     out, texts = _iso_dates(table, names)
+    for name in out:
+        _check_real_days(table, name, table.column(name), "MDY", path)
     if not texts:
         return out, []
     quick = _plain_slash_dates(texts, date_order)
     if quick is not None:
         days, ambiguous = quick
+        for name, col in texts.items():
+            _check_real_days(table, name, col, date_order, path)
         out.update(days)
         return out, [_AMBIGUOUS_SLASH] if ambiguous else []
     # Drop a time of day ("2023-05-01 10:22", "5/1/2023 10:22 AM", "...T10:22:00Z").
@@ -63,6 +76,7 @@ def _parse_dates(
     order, warnings = _choose_order(date_order, fails, texts)
     for name, col in texts.items():
         _check_all_read(table, name, col, parsed[name], order, date_order, path)
+        _check_real_days(table, name, col, order, path)
         out[name] = _days(pc.cast(parsed[name][order], pa.date32()))
     return out, warnings
 
@@ -170,6 +184,71 @@ def _check_all_read(
         column=name,
         found=table.column(name)[i].as_py(),
         fix="write dates as YYYY-MM-DD or M/D/YYYY",
+    )
+
+
+# Day, month and year as written, whatever the separator; group "a" holds the year when it
+# has four digits (ISO, Y/M/D), else the day (D/M/Y) or the month (M/D/Y).
+_DATE_PARTS = r"^\s*(?P<a>\d{1,4})[-/](?P<b>\d{1,2})[-/](?P<c>\d{1,4})"
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _check_real_days(table: pa.Table, name: str, text: pa.ChunkedArray, order: str, path: Path):
+    """Refuse a day past the end of its month (30 February), as the case tables do.
+
+    Arrow's date parsers accept any day up to 31 and roll it into the next month, so
+    ``2/30/2024`` would count as 1 March. The day as written is checked against the length
+    of its month, once per distinct text (an export of a million deals has a few thousand
+    distinct dates).
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        The export's columns as text (for the value shown).
+    name : str
+        The date column, as written in the header.
+    text : pyarrow.ChunkedArray
+        The text that was parsed (times of day already dropped).
+    order : str
+        ``"MDY"`` or ``"DMY"`` (``"auto"`` reads as ``"MDY"``): which part of a date with
+        the year last is the day. A four-digit first part is the year (ISO, Y/M/D).
+
+    Raises
+    ------
+    BadValueError
+        Naming the first such row and column, the day and the month it does not exist in.
+    """
+    distinct = pc.unique(text).drop_null()
+    parts = pc.extract_regex(distinct, _DATE_PARTS)
+    a, b, c = (
+        pc.fill_null(pc.cast(pc.struct_field(parts, k), pa.int32()), 0).to_numpy()
+        for k in ("a", "b", "c")
+    )
+    year_first = pc.fill_null(pc.equal(pc.utf8_length(pc.struct_field(parts, "a")), 4), False)
+    year_first = year_first.to_numpy(zero_copy_only=False)
+    day_first = order == "DMY"
+    year = np.where(year_first, a, c)
+    month = np.where(year_first | day_first, b, a)
+    day = np.where(year_first, c, a if day_first else b)
+    known = (month >= 1) & (month <= 12)  # others did not parse: not this check's business
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    length = _MONTH_DAYS[np.where(known, month, 1) - 1] + (known & (month == 2) & leap)
+    bad = known & (day > length)
+    if not bad.any():
+        return
+    hit = pc.is_in(text, value_set=distinct.filter(pa.array(bad))).to_numpy(zero_copy_only=False)
+    i = _first(hit)
+    k = int(np.flatnonzero(distinct.to_numpy(zero_copy_only=False) == text[i].as_py())[0])
+    month_name = f"{calendar.month_name[int(month[k])]} {int(year[k])}"
+    raise BadValueError(
+        f"day {int(day[k])} does not exist in {month_name}"
+        + (f" ({int(hit.sum())} such dates in the column)" if hit.sum() > 1 else ""),
+        file=path,
+        row=i + 2,
+        column=name,
+        found=table.column(name)[i].as_py(),
+        fix=f"correct the date in the CRM ({month_name} has {int(length[k])} days) and "
+        "export again",
     )
 
 
@@ -345,6 +424,67 @@ class _Deals:
     amount: np.ndarray  # float64, NaN where blank
     backwards: np.ndarray  # bool: closed before created
     stage_mapping: dict[str, str]
+    # Positions (0-based records of the file) of the deals kept, when some were left out
+    # (dated far in the future); None when every record is a deal here.
+    kept: np.ndarray | None = None
+
+    def subset(self, keep: np.ndarray) -> _Deals:
+        """The deals where ``keep`` is True, remembering their positions in the file."""
+        positions = np.flatnonzero(keep) if self.kept is None else self.kept[keep]
+        arrays = {
+            name: getattr(self, name)[keep]
+            for name in (
+                "won",
+                "lost",
+                "closed",
+                "created",
+                "has_created",
+                "close",
+                "has_close",
+                "amount",
+                "backwards",
+            )
+        }
+        return _Deals(**arrays, stage_mapping=self.stage_mapping, kept=positions)
+
+
+#: Dates more than this many days after the export was saved (or today, if later) cannot be
+#: real: a won deal closes by the day of the export. A year of slack allows for clocks and
+#: copies; beyond it the date is a typo (2099 for 2019) that would add empty months.
+FUTURE_SLACK_DAYS = 365
+
+
+def _future_cutoff(path: Path) -> int:
+    """The last plausible day (days since 1970-01-01): a year after the file time or today."""
+    day = 86_400
+    try:
+        saved = int(path.stat().st_mtime // day)
+    except OSError:
+        saved = 0
+    return max(saved, int(time.time() // day)) + FUTURE_SLACK_DAYS
+
+
+def _drop_future(deals: _Deals, used: Mapping, path: Path) -> tuple[_Deals, list[str]]:
+    """Leave out deals created, or closed, more than a year after the export was saved.
+
+    They are dropped with a warning rather than refused: one typo in a large export should
+    not block the import, and counting them would add empty months out to the typo's year.
+    """
+    cutoff = _future_cutoff(path)
+    future = (deals.has_created & (deals.created > cutoff)) | (
+        deals.closed & (deals.close > cutoff)
+    )
+    if not future.any():
+        return deals, []
+    limit = str(np.datetime64(cutoff, "D"))
+    created_col, close_col = used.columns["created_date"], used.columns["close_date"]
+    warning = (
+        f"{int(future.sum())} deal(s) have a {created_col} or {close_col} after {limit}, more "
+        f"than a year after the export was saved (rows {_rows(future, deals.kept)}): left out "
+        "of every monthly figure and count (a typo in the year?); correct the dates and "
+        "import again"
+    )
+    return deals.subset(~future), [warning]
 
 
 def _parse_deals(table: pa.Table, used: Mapping, path: Path) -> tuple[_Deals, list[str]]:
@@ -403,7 +543,8 @@ def _parse_deals(table: pa.Table, used: Mapping, path: Path) -> tuple[_Deals, li
         backwards=closed & has_created & (close < created),
         stage_mapping=stage_mapping,
     )
-    return deals, warnings
+    deals, more = _drop_future(deals, used, path)
+    return deals, warnings + more
 
 
 def _deal_warnings(deals: _Deals, used: Mapping) -> list[str]:
@@ -413,13 +554,14 @@ def _deal_warnings(deals: _Deals, used: Mapping) -> list[str]:
     if deals.backwards.any():
         warnings.append(
             f"{int(deals.backwards.sum())} closed deal(s) close before they were created (rows "
-            f"{_rows(deals.backwards)}): counted in their close month, left out of "
+            f"{_rows(deals.backwards, deals.kept)}): counted in their close month, left out of "
             "sales_cycle_days and open_pipeline"
         )
     undated = ~deals.has_created
     if undated.any():
         warnings.append(
-            f"{int(undated.sum())} deal(s) have no {created_col} (rows {_rows(undated)}; "
+            f"{int(undated.sum())} deal(s) have no {created_col} "
+            f"(rows {_rows(undated, deals.kept)}; "
             f"{int((undated & ~deals.closed).sum())} open): not counted in new_opportunities or "
             "open_pipeline"
             + (", nor in sales_cycle_days" if (undated & deals.closed).any() else "")

@@ -29,8 +29,9 @@ Decisions, so that nobody has to read the code to know them:
   decide instead, so custom stages need no mapping.
 - The close date of an *open* deal is ignored: Salesforce fills it with the expected close.
 - A won or lost deal without a close date, a won deal without an amount, a negative amount,
-  an unparseable date, a year outside 1900-2200 (``3/1/17`` read as year 17) and a repeated
-  opportunity ID are refused with the spreadsheet row (header = row 1).
+  an unparseable date, a day its month does not have (``2/30/2024``, ``2023-02-29``: Arrow
+  alone would roll it into March), a year outside 1900-2200 (``3/1/17`` read as year 17) and
+  a repeated opportunity ID are refused with the spreadsheet row (header = row 1).
 - A close date before the created date is a warning, not an error: the deal still counts as
   won/lost in its close month, but it is left out of ``sales_cycle_days`` (a negative cycle
   has no meaning) and of ``open_pipeline``. The public dataset has none.
@@ -154,9 +155,10 @@ def import_opportunities(
     Raises
     ------
     DataFileError
-        Unknown format, missing column (:class:`MissingColumnError`), bad date or amount or
-        unknown stage (:class:`BadValueError`), repeated ID (:class:`DuplicateRowError`),
-        empty file (:class:`EmptyFileError`); each names the file, row and column.
+        A missing path, a folder or a pipe instead of a file; unknown format, missing column
+        (:class:`MissingColumnError`), bad or impossible date, bad amount or unknown stage
+        (:class:`BadValueError`), repeated ID (:class:`DuplicateRowError`), empty file
+        (:class:`EmptyFileError`); each names the file, row and column.
     """
     path = Path(path)
     export = _read_export(path)

@@ -121,6 +121,9 @@ def _aggregate(
 ) -> tuple[pd.DataFrame, list[str]]:
     """The monthly table: one row per (group, month), months without gaps."""
     d = deals
+    if d.kept is not None:
+        # Some records were left out (far-future dates): group codes are per file record.
+        group = group[d.kept]
     warnings: list[str] = []
     created_m = _month_of(d.created, d.has_created)
     close_m = _month_of(d.close, d.has_close)

@@ -39,12 +39,51 @@ class _Export:
     delimiter: str
 
 
+def _check_regular_file(path: Path) -> None:
+    """Refuse a path that is missing, a folder, or not a regular file (a pipe, a device).
+
+    The words are those of :func:`roi_kit.io.read_table` for the same mistakes. A FIFO or
+    a device is refused before it is opened: reading one would block or never end.
+
+    Raises
+    ------
+    DataFileError
+        Naming the file and what it is instead.
+    """
+    if not path.exists():
+        raise DataFileError(
+            "the file does not exist",
+            file=path,
+            fix="check the file name and folder of the exported CSV file",
+        )
+    if path.is_dir():
+        raise DataFileError(
+            "this is a folder, not a file",
+            file=path,
+            fix="give the path of the exported CSV file inside it, not the folder",
+        )
+    if not path.is_file():
+        raise DataFileError(
+            "not a regular file (a pipe, socket or device)",
+            file=path,
+            fix="save the export as a CSV file and give the path of that file",
+        )
+
+
 def _read_export(path: Path) -> _Export:
     """Read and decode the file; find its header row and delimiter."""
+    _check_regular_file(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise DataFileError("file not found", file=path, fix="check the path") from None
+        raise DataFileError("the file does not exist", file=path, fix="check the path") from None
+    except OSError as exc:
+        # Permission denied, a file removed while read: the reason in words, no traceback.
+        raise DataFileError(
+            f"the file cannot be read ({exc.strerror or exc})",
+            file=path,
+            fix="check that the file exists and that you may read it",
+        ) from None
     if not data:
         raise EmptyFileError("the file is empty", file=path, fix="export the report again")
     decoded = decode(data, path)

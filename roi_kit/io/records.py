@@ -230,7 +230,11 @@ def _records(
         )
     if not file.is_file():
         raise DataFileError(
-            "the file does not exist" if not file.exists() else "this is a folder, not a file",
+            "the file does not exist"
+            if not file.exists()
+            else "this is a folder, not a file"
+            if file.is_dir()
+            else "this is not a regular file (a pipe or device)",
             file=file,
             fix="check the file name and folder (names in case.yml are relative to the case "
             "folder)",

@@ -70,9 +70,10 @@ class AdoptionSummary:
     Attributes
     ----------
     first_month, last_month : pandas.Period
-        First and last month of ``adoption.csv``.
+        First and last month of ``adoption.csv`` inside ``period`` (every figure here is
+        taken over those months only).
     period : tuple of pandas.Period
-        Months the mean rate is taken over (the after period of a review, else every month).
+        Months the summary is taken over (the after period of a review, else every month).
     mean_rate : float, fraction
         Mean adoption rate over ``period``: sum of active users / sum of licensed seats
         (a seat-month weighted mean, equal to the plain mean when seats are constant).
@@ -205,32 +206,39 @@ def adoption_summary(case: Case, *, threshold: float = DEFAULT_TARGET_RATE) -> A
     if not (isinstance(threshold, int | float) and 0 < float(threshold) <= 1):
         raise AdoptionError(f"threshold must be a fraction in (0, 1] (found {threshold!r})")
     table = adoption_table(case)
-    first, last = table["month"].iloc[0], table["month"].iloc[-1]
-    start, end = case.after if case.after is not None else (first, last)
+    start, end = (
+        case.after if case.after is not None else (table["month"].iloc[0], table["month"].iloc[-1])
+    )
+    # A review measures the after period, so only its months are used; months outside it
+    # are listed by the quality report (check adoption_period), never used silently.
     inside = table[(table["month"] >= start) & (table["month"] <= end)]
     seats = float(inside["licensed_users"].sum())
     if inside.empty or not seats > 0:
-        raise AdoptionError(f"no licensed seats in adoption.csv between {start} and {end}")
+        raise AdoptionError(
+            f"no licensed seats in adoption.csv between {start} and {end} (it has "
+            f"{table['month'].iloc[0]} to {table['month'].iloc[-1]}); add the months of "
+            "that period or correct the dates"
+        )
     # Seat-month weighting: a month with twice the seats counts twice, as its cost does.
     mean_rate = float(inside["active_users"].sum()) / seats
-    reached = table[table["adoption_rate"] >= threshold]
+    reached = inside[inside["adoption_rate"] >= threshold]
     first_hit = reached["month"].iloc[0] if len(reached) else None
     months_to = None if first_hit is None else int((first_hit - case.go_live).n)
-    coverage = table["training_coverage"].iloc[-1]
+    coverage = inside["training_coverage"].iloc[-1]
     below = int((inside["adoption_rate"] < DEFAULT_WARNING_THRESHOLD).sum())
     return AdoptionSummary(
-        first_month=first,
-        last_month=last,
+        first_month=inside["month"].iloc[0],
+        last_month=inside["month"].iloc[-1],
         period=(start, end),
         mean_rate=mean_rate,
-        last_rate=float(table["adoption_rate"].iloc[-1]),
+        last_rate=float(inside["adoption_rate"].iloc[-1]),
         threshold=float(threshold),
         first_month_at_threshold=first_hit,
         months_to_threshold=months_to,
         training_coverage=None if pd.isna(coverage) else float(coverage),
         months_below_warning=below,
-        licensed_last=float(table["licensed_users"].iloc[-1]),
-        active_last=float(table["active_users"].iloc[-1]),
+        licensed_last=float(inside["licensed_users"].iloc[-1]),
+        active_last=float(inside["active_users"].iloc[-1]),
     )
 
 

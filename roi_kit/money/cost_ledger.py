@@ -3,9 +3,11 @@
 :func:`ledger_lines` turns the ledger table (``costs.csv`` as the case loader returns it)
 into :class:`LedgerLine` records: vocabulary checked (category, type, frequency), months
 parsed, and the amount settled (given, or ``hours x hourly_rate``). A wrong cell raises
-:class:`~roi_kit.errors.BadValueError` naming the row as a spreadsheet shows it (the header
-is row 1) and the column, with the fix. :mod:`roi_kit.money.costs` charges the lines to
-months.
+:class:`~roi_kit.errors.BadValueError` naming the file (when the ledger was read from one),
+the row as a spreadsheet shows it (the header is row 1) and the column, with the fix.
+``roi_kit.case.check_case`` runs the same rules first (the case layer cannot import this
+one), so ``roi-kit validate`` reports them before a summary stops on them.
+:mod:`roi_kit.money.costs` charges the lines to months.
 """
 
 from __future__ import annotations
@@ -54,10 +56,24 @@ class LedgerLine:
 
 
 def _bad(row: int, column: str, found: object, problem: str, fix: str) -> BadValueError:
-    # Ledger row as a spreadsheet shows it: header is row 1, the first line row 2.
-    return BadValueError(
-        f"cost ledger: {problem}", row=row + 2, column=column, found=found, fix=fix
-    )
+    # ``row`` is the ledger row as a spreadsheet shows it (header row 1); ledger_lines adds
+    # the file.
+    return BadValueError(f"cost ledger: {problem}", row=row, column=column, found=found, fix=fix)
+
+
+def _sheet_rows(ledger: pd.DataFrame) -> list[int]:
+    """Each ledger row's number as a spreadsheet shows it (header = row 1).
+
+    A ledger read by the kit (:func:`roi_kit.io.read_table`) carries them in its index,
+    named ``"row"`` (blank lines are skipped but counted); any other table is numbered
+    from its position, the first line row 2.
+    """
+    if ledger.index.name == "row":
+        try:
+            return [int(label) for label in ledger.index]
+        except (TypeError, ValueError):
+            pass
+    return list(range(2, len(ledger) + 2))
 
 
 def _is_blank(value: object) -> bool:
@@ -248,9 +264,18 @@ def ledger_lines(ledger: pd.DataFrame) -> list[LedgerLine]:
     """
     check_ledger(ledger)
     lines = []
-    for row, rec in enumerate(ledger.to_dict("records")):
-        category, ctype, freq = _vocabulary(rec, row)
-        start, end = _months(rec, row, freq)
-        amount = _amount(rec, row)
-        lines.append(LedgerLine(rec["item"], category, ctype, freq, start, end, amount))
+    try:
+        for row, rec in zip(_sheet_rows(ledger), ledger.to_dict("records"), strict=True):
+            category, ctype, freq = _vocabulary(rec, row)
+            start, end = _months(rec, row, freq)
+            amount = _amount(rec, row)
+            lines.append(LedgerLine(rec["item"], category, ctype, freq, start, end, amount))
+    except BadValueError as exc:
+        # Name the file when the ledger came from one (read_table records its source).
+        source = ledger.attrs.get("source")
+        if source is None:
+            raise
+        raise BadValueError(
+            exc.problem, file=source, row=exc.row, column=exc.column, found=exc.found, fix=exc.fix
+        ) from None
     return lines

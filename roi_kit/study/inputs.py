@@ -240,20 +240,36 @@ def model_inputs(
 
 
 def _active_users(case: Case) -> float:
-    """Active users behind the productivity line.
+    """Active users behind the productivity line, users.
 
     A review uses the mean over the measured after period (ramp included, like the
-    measured KPI changes); a projection the mean of the last three planned months.
+    measured KPI changes); a projection, whose adoption table holds planned months, the
+    mean of its last three rows. Without an adoption table there are no users (0).
+
+    Raises
+    ------
+    CaseError
+        A review whose adoption table has no month in the after period: any number taken
+        from other months would be a guess (``roi-kit validate`` reports it as the
+        ``adoption_period`` error).
     """
     table = case.adoption
     if table is None or not len(table):
         return 0.0
-    if case.after is not None:
-        start, end = case.after
-        rows = table[(table["month"] >= start) & (table["month"] <= end)]
-        if len(rows):
-            return float(rows["active_users"].mean())
-    return float(table["active_users"].tail(3).mean())
+    if case.after is None:
+        return float(table["active_users"].tail(3).mean())
+    start, end = case.after
+    rows = table[(table["month"] >= start) & (table["month"] <= end)]
+    if not len(rows):
+        path = case.files.get("adoption", "adoption.csv")
+        raise CaseError(
+            f"{path}: the adoption table has months {table['month'].min()} to "
+            f"{table['month'].max()}, none of the after period {start} to {end}, so the "
+            "productivity benefit has no active users to use. Fix: add the after-period "
+            "months to the adoption table, or correct its months or the after period in "
+            "case.yml"
+        )
+    return float(rows["active_users"].mean())
 
 
 def cost_future_share(case: Case, schedule: cs.CostSchedule) -> np.ndarray:

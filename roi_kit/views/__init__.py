@@ -67,6 +67,8 @@ from roi_kit.views.references import (
     references_html,
 )
 from roi_kit.views.roi import (
+    assumptions_html,
+    assumptions_notes_table,
     cumulative_cash_flow,
     roi_headline_html,
     roi_tables_html,
@@ -178,6 +180,8 @@ __all__ = [
     "roi_to_date",
     "roi_headline_html",
     "roi_tables_html",
+    "assumptions_notes_table",
+    "assumptions_html",
     "tornado",
     "monte_carlo_histogram",
     "NOT_MONEY",

@@ -21,7 +21,7 @@ from matplotlib.ticker import PercentFormatter
 from roi_kit.case import Kpi, QualityReport, format_value, get_kpi, kpi_columns
 from roi_kit.case import goals as case_goals
 from roi_kit.measure import kpi_series
-from roi_kit.views.style import PALETTE, money_axis, new_figure
+from roi_kit.views.style import PALETTE, money_axis, new_figure, plain
 from roi_kit.views.tables import table_html
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def go_live_line(ax, case: Case, *, label: bool = True) -> None:
     ax.axvline(x, color="black", linestyle="--", linewidth=1)
     if label:
         ax.annotate(
-            f"go-live {case.go_live}",
+            plain(f"go-live {case.go_live}"),
             xy=(x, 1.0),
             xycoords=("data", "axes fraction"),
             xytext=(3, -12),
@@ -87,12 +87,12 @@ def value_axis(ax, kpi: Kpi, currency: str) -> None:
     """Tick labels and axis title in the KPI's unit (percent, money or the unit's name)."""
     if kpi.unit == "fraction":
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.set_ylabel(f"{kpi.label} (%)")
+        ax.set_ylabel(plain(f"{kpi.label} (%)"))
     elif kpi.unit == "currency":
         money_axis(ax, currency)
-        ax.set_ylabel(f"{kpi.label} ({currency or 'currency'})")
+        ax.set_ylabel(plain(f"{kpi.label} ({currency or 'currency'})"))
     else:
-        ax.set_ylabel(f"{kpi.label} ({kpi.unit})")
+        ax.set_ylabel(plain(f"{kpi.label} ({kpi.unit})"))
 
 
 # --------------------------------------------------------------------------------------
@@ -154,7 +154,9 @@ def baseline_table(case: Case) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``KPI, unit, better, <treated> mean, <treated> range, [<control> mean],
-        months`` (display strings; range = lowest to highest baseline month).
+        months, description`` (display strings; range = lowest to highest baseline month;
+        description = the catalogue's sentence, or ``custom_kpis[].description`` from
+        case.yml for a custom KPI: user text, escaped by :func:`table_html`).
     """
     treated = case.groups.treated if case.groups else "all rows"
     control = case.groups.control if case.groups else None
@@ -176,6 +178,7 @@ def baseline_table(case: Case) -> pd.DataFrame:
             other = _baseline_part(kpi_series(case, name, "control"), case)
             row[f"{control} mean"] = case_goals.format_level(other.mean(), kpi, case.currency)
         row["months"] = str(len(inside))
+        row["description"] = kpi.description
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -203,7 +206,7 @@ def kpi_history_figure(case: Case, kpi_name: str, *, ax=None) -> Figure:
         treated.to_numpy(),
         color=PALETTE["treated"],
         lw=1.6,
-        label=f"{name} (CRM)",
+        label=plain(f"{name} (CRM)"),
     )
     if case.groups is not None:
         control = kpi_series(case, kpi_name, "control")
@@ -213,7 +216,7 @@ def kpi_history_figure(case: Case, kpi_name: str, *, ax=None) -> Figure:
             color=PALETTE["control"],
             lw=1.3,
             ls="-.",
-            label=f"{case.groups.control} (control, no CRM)",
+            label=plain(f"{case.groups.control} (control, no CRM)"),
         )
     b0, b1 = case.baseline
     ax.axvspan(
@@ -225,7 +228,7 @@ def kpi_history_figure(case: Case, kpi_name: str, *, ax=None) -> Figure:
     )
     go_live_line(ax, case)
     value_axis(ax, kpi, case.currency)
-    ax.set_title(kpi.label, fontsize=10)
+    ax.set_title(plain(kpi.label), fontsize=10)
     ax.grid(axis="y", alpha=0.3)
     ax.tick_params(labelsize=8)
     return fig
@@ -261,7 +264,7 @@ def baseline_figure(
         fig = axes[0].figure
     for one, name in zip(axes, names, strict=False):
         kpi_history_figure(case, name, ax=one)
-        one.set_ylabel(unit_text(get_kpi(name, case.custom_kpis), case.currency), fontsize=8)
+        one.set_ylabel(plain(unit_text(get_kpi(name, case.custom_kpis), case.currency)), fontsize=8)
     for one in axes[len(names) :]:
         one.set_visible(False)
     handles, labels = axes[0].get_legend_handles_labels()

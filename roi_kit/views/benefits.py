@@ -29,7 +29,7 @@ from roi_kit.errors import FinanceInputError
 from roi_kit.formatting import money, percent
 from roi_kit.money import benefits as bn
 from roi_kit.study import model
-from roi_kit.views.style import PALETTE, money_axis, new_figure
+from roi_kit.views.style import PALETTE, money_axis, new_figure, plain
 
 __all__ = [
     "SLIDER_ASSUMPTIONS",
@@ -64,7 +64,7 @@ def _mean(value: object) -> float:
 def _per_year_axis(ax, currency: str) -> None:
     """Money ticks on the x axis, the currency in the axis label (wide ticks would overlap)."""
     money_axis(ax, axis="x")
-    ax.set_xlabel(f"{currency} per year" if currency else "per year")
+    ax.set_xlabel(plain(f"{currency} per year") if currency else "per year")
 
 
 @dataclass(frozen=True)
@@ -332,7 +332,7 @@ def revenue_views_figure(view: BenefitView, *, ax=None) -> Figure:
     bars[1].set_hatch("//")
     span = max(abs(v) for v in values) or 1.0
     for y, v in enumerate(values):
-        ax.text(v + span * 0.01, y, money(v, view.currency), va="center", fontsize=9)
+        ax.text(v + span * 0.01, y, plain(money(v, view.currency)), va="center", fontsize=9)
     ax.set_yticks([0, 1], labels)
     ax.set_xlim(min(0.0, min(values) * 1.25), span * 1.25)
     _per_year_axis(ax, view.currency)
@@ -372,10 +372,10 @@ def benefit_waterfall(view: BenefitView, *, ax=None) -> Figure:
             color = _MAIN if step.kind != "total" else _GOOD
             text = money(step.value, cur)
         ax.barh(y, right - left, left=left, color=color, alpha=0.9 if step.kind != "delta" else 0.7)
-        ax.text(max(left, right) + extent * 0.01, y, text, va="center", fontsize=9)
+        ax.text(max(left, right) + extent * 0.01, y, plain(text), va="center", fontsize=9)
         if y + 1 < n:  # connector to the next bar's starting level
             ax.plot([right, right], [y + 0.4, y + 0.6], color="black", linewidth=0.6)
-    ax.set_yticks(range(n), [s.label for s in steps])
+    ax.set_yticks(range(n), [plain(s.label) for s in steps])  # line names hold KPI labels
     ax.invert_yaxis()
     lo = min([0.0] + [min(s) for s in spans])
     ax.set_xlim(lo * 1.1 if lo < 0 else 0.0, extent * 1.22)
@@ -389,7 +389,12 @@ def benefit_waterfall(view: BenefitView, *, ax=None) -> Figure:
         parts = [f"{ln.name} {money(_mean(ln.annual_value), cur)}" for ln in left_out]
         note = "Not in the total (see the table for why): " + "; ".join(parts) + "."
         fig.text(
-            0.01, 0.0, textwrap.fill(note, 130), fontsize=8, color=PALETTE["text"], va="bottom"
+            0.01,
+            0.0,
+            plain(textwrap.fill(note, 130)),
+            fontsize=8,
+            color=PALETTE["text"],
+            va="bottom",
         )
         fig.get_layout_engine().set(rect=(0, 0.08, 1, 0.92))
     return fig

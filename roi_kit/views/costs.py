@@ -29,7 +29,7 @@ from roi_kit.formatting import money, percent
 from roi_kit.money import costs as cs
 from roi_kit.money import finance
 from roi_kit.study import model
-from roi_kit.views.style import CATEGORY_COLORS, PALETTE, money_axis, new_figure
+from roi_kit.views.style import CATEGORY_COLORS, PALETTE, money_axis, new_figure, plain
 
 __all__ = [
     "CostView",
@@ -384,11 +384,11 @@ def costs_by_year_figure(view: CostView, *, ax=None) -> Figure:
         text = money(total, view.currency)
         if adjusted != total:
             text += f"\nrisk-adj. {money(adjusted, view.currency)}"
-        ax.text(xi, max(total, adjusted) + top * 0.02, text, ha="center", fontsize=8.5)
+        ax.text(xi, max(total, adjusted) + top * 0.02, plain(text), ha="center", fontsize=8.5)
     ax.set_ylim(0, top * 1.2)
-    ax.set_xticks(x, columns)
+    ax.set_xticks(x, [plain(c) for c in columns])
     money_axis(ax, view.currency)
-    ax.set_ylabel(f"Cost ({view.currency})" if view.currency else "Cost")
+    ax.set_ylabel(plain(f"Cost ({view.currency})") if view.currency else "Cost")
     over = f", overrun {percent(view.overrun, decimals=0)}" if view.overrun else ""
     ax.set_title(
         f"Cost by category and year (TEI layout{over})",
@@ -434,12 +434,15 @@ def one_time_recurring_figure(view: CostView, *, ax=None) -> Figure:
         left += values
     extent = max(float(left.max()), 1.0)
     for y, total in enumerate(left):
-        ax.text(total + extent * 0.01, y, money(total, view.currency), va="center", fontsize=9)
+        text = plain(money(total, view.currency))
+        ax.text(total + extent * 0.01, y, text, va="center", fontsize=9)
     ax.set_xlim(0, extent * 1.2)
     ax.set_yticks(range(len(types)), [label for _, label in types])
     ax.invert_yaxis()
     money_axis(ax, axis="x")  # the currency goes into the axis label: wide ticks overlap
-    ax.set_xlabel(f"{view.currency} over the horizon" if view.currency else "over the horizon")
+    ax.set_xlabel(
+        plain(f"{view.currency} over the horizon") if view.currency else "over the horizon"
+    )
     ax.set_title(
         f"One-time against recurring, {view.schedule.horizon_years}-year TCO (before risk)",
         fontsize=11,

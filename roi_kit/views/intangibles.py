@@ -27,7 +27,7 @@ from roi_kit.money import (
     IntangibleItem,
     Scorecard,
 )
-from roi_kit.views.style import PALETTE, new_figure
+from roi_kit.views.style import PALETTE, new_figure, plain
 from roi_kit.views.tables import table_html
 
 __all__ = [
@@ -158,9 +158,9 @@ def scorecard_summary_html(card: Scorecard) -> str:
 
 
 def _plain_text(text: str, width: int = 30) -> str:
-    """User text for a matplotlib label: ``$`` escaped (never mathtext), long text wrapped."""
+    """User text for a matplotlib label: long text wrapped, then :func:`plain` (no math)."""
     wrapped = "\n".join(textwrap.wrap(text, width=width, max_lines=3, placeholder="...")) or text
-    return wrapped.replace("$", r"\$")
+    return plain(wrapped)
 
 
 def scorecard_figure(card: Scorecard, *, title: str | None = None, ax=None) -> Figure:
@@ -205,7 +205,7 @@ def scorecard_figure(card: Scorecard, *, title: str | None = None, ax=None) -> F
     ax.text(
         ws,
         n - 0.45,
-        f"weighted {ws:.2f} ({float(card.score_0_100):.0f}/100, {card.label})",
+        plain(f"weighted {ws:.2f} ({float(card.score_0_100):.0f}/100, {card.label})"),
         ha="center",
         va="bottom",
         fontsize=9,

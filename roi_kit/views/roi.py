@@ -9,6 +9,7 @@ side by side and close them deterministically.
 from __future__ import annotations
 
 import html
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -16,8 +17,8 @@ from matplotlib.figure import Figure
 
 from roi_kit import formatting as fmt
 from roi_kit.money import Evaluation
-from roi_kit.study import model
-from roi_kit.views.style import PALETTE, money_axis, new_figure
+from roi_kit.study import Study, assumptions_table, model
+from roi_kit.views.style import PALETTE, money_axis, new_figure, plain
 from roi_kit.views.tables import table_html
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "roi_to_date",
     "roi_headline_html",
     "roi_tables_html",
+    "assumptions_notes_table",
+    "assumptions_html",
 ]
 
 _GOOD, _BAD, _MAIN = PALETTE["good"], PALETTE["bad"], PALETTE["treated"]
@@ -105,10 +108,10 @@ def cumulative_cash_flow(
     step = max(1, cum.size // 12)  # at most about a dozen tick labels
     ax.set_xticks(periods[::step], labels[::step])
     money_axis(ax, currency)
-    ax.set_ylabel(f"Cash flow ({currency})" if currency else "Cash flow")
+    ax.set_ylabel(plain(f"Cash flow ({currency})") if currency else "Cash flow")
     adjusted = ev.risk_benefits > 0 or ev.risk_costs > 0
     basis = "risk-adjusted, undiscounted" if adjusted else "undiscounted"
-    ax.set_title(title or f"Cumulative net cash flow ({basis})")
+    ax.set_title(plain(title) if title else f"Cumulative net cash flow ({basis})")
     ax.legend(loc="lower right", frameon=False)
     ax.grid(axis="y", alpha=0.3)
     return fig
@@ -131,21 +134,28 @@ def scenario_bars(table: pd.DataFrame, *, currency: str = "", ax=None) -> Figure
     Figure
     """
     fig, (ax_npv, ax_roi) = axes_pair(ax, figsize=(8, 3.2))
-    names = list(table["scenario"])
+    # Bars at positions, names as tick labels: a categorical axis would draw the scenario
+    # names (user text from case.yml) unescaped, and "$x^$" would fail the figure.
+    # Wrapped at 16 characters: long names would run into each other under the bars.
+    names = [plain(textwrap.fill(str(name), 16) or str(name)) for name in table["scenario"]]
+    x = np.arange(len(names))
     npv = table["npv"].to_numpy(dtype=float)
     roi = table["roi"].to_numpy(dtype=float)
     colors = [_GOOD if v >= 0 else _BAD for v in npv]
-    ax_npv.bar(names, npv, color=colors)
-    ax_roi.bar(names, roi * 100, color=colors)
+    ax_npv.bar(x, npv, color=colors)
+    ax_roi.bar(x, roi * 100, color=colors)
     for ax_, heights, texts in (
         (ax_npv, npv, [fmt.money(v) for v in npv]),
         (ax_roi, roi * 100, [fmt.percent(v, decimals=0) for v in roi]),
     ):
         ax_.axhline(0, color="black", linewidth=0.8)
-        for x, (v, text) in enumerate(zip(heights, texts, strict=True)):
-            ax_.annotate(text, xy=(x, v), ha="center", va="bottom" if v >= 0 else "top", fontsize=8)
+        ax_.set_xticks(x, names)
+        for xi, (v, text) in enumerate(zip(heights, texts, strict=True)):
+            ax_.annotate(
+                text, xy=(xi, v), ha="center", va="bottom" if v >= 0 else "top", fontsize=8
+            )
     money_axis(ax_npv)
-    ax_npv.set_title(f"NPV ({currency})" if currency else "NPV")
+    ax_npv.set_title(plain(f"NPV ({currency})") if currency else "NPV")
     ax_roi.set_title("TEI ROI (%)")
     return fig
 
@@ -232,3 +242,34 @@ def roi_tables_html(result: model.CaseResult, currency: str = "") -> str:
         + f"<h4>Cash flows (TEI layout, risk-adjusted, {label})</h4>"
         + table_html(tei, index=True)
     )
+
+
+def assumptions_notes_table(study: Study) -> pd.DataFrame:
+    """Every model parameter (:func:`roi_kit.study.assumptions_table`) with its note.
+
+    Parameters
+    ----------
+    study : Study
+        From :func:`roi_kit.study.run_study`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`~roi_kit.study.assumptions_table` (``Parameter``,
+        ``Value used``, ``Range``, ``Source``) and ``Note``: ``assumptions.<name>.note``
+        from case.yml ("kit default" for a default the kit filled in), empty for a
+        parameter that is not a case assumption (a measured change, the risk).
+    """
+    table = assumptions_table(study)
+    # Rows are matched by their label, not by position, so a reordered table keeps its notes.
+    by_label = {model.PARAM_LABELS.get(n, n): n for n in study.result.params}
+    specs = study.case.assumptions
+    notes = [
+        getattr(specs.get(by_label.get(label, "")), "note", "") for label in table["Parameter"]
+    ]
+    return table.assign(Note=notes)
+
+
+def assumptions_html(study: Study) -> str:
+    """The assumptions table with its notes, as escaped HTML (notes are user text)."""
+    return table_html(assumptions_notes_table(study))

@@ -20,7 +20,7 @@ from roi_kit.case import get_kpi
 from roi_kit.case import goals as case_goals
 from roi_kit.measure import adoption as adopt
 from roi_kit.views.baseline import go_live_line, month_positions, unit_text
-from roi_kit.views.style import PALETTE, money_axis, new_figure
+from roi_kit.views.style import PALETTE, money_axis, new_figure, plain
 from roi_kit.views.tables import note_html, table_html
 
 if TYPE_CHECKING:
@@ -194,11 +194,11 @@ def _gap_axis(ax, kpi, currency: str) -> None:
         ax.yaxis.set_major_formatter(
             FuncFormatter(lambda v, _: f"{v * 100:+.1f}" if round(v * 100, 1) else "0")
         )
-        ax.set_ylabel(f"{kpi.label} gap, points")
+        ax.set_ylabel(plain(f"{kpi.label} gap, points"))
         return
     if kpi.unit == "currency":
         money_axis(ax, currency)
-    ax.set_ylabel(f"{kpi.label} gap ({unit_text(kpi, currency)})")
+    ax.set_ylabel(plain(f"{kpi.label} gap ({unit_text(kpi, currency)})"))
 
 
 def uplift_adoption_figure(case: Case, uplift: adopt.AdoptionUplift, *, ax=None) -> Figure:
@@ -235,7 +235,7 @@ def uplift_adoption_figure(case: Case, uplift: adopt.AdoptionUplift, *, ax=None)
     ax.set_xlabel("adoption rate that month (active / licensed)")
     how = "vs counterfactual" if uplift.method == "counterfactual" else "vs control (DiD)"
     _gap_axis(ax, kpi, case.currency)
-    ax.set_title(f"{kpi.label}: monthly gap {how} against adoption", fontsize=10)
+    ax.set_title(plain(f"{kpi.label}: monthly gap {how} against adoption"), fontsize=10)
     ax.grid(alpha=0.3)
     if own:
         # Below the axes: points can sit anywhere in the plot, a legend inside would hide some.

@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from roi_kit import formatting as fmt
 
-__all__ = ["PALETTE", "CATEGORY_COLORS", "money_axis", "new_figure", "to_png"]
+__all__ = ["PALETTE", "CATEGORY_COLORS", "plain", "money_axis", "new_figure", "to_png"]
 
 #: The kit's colours by role. ``treated`` is the CRM group (and the main series of any chart),
 #: ``control`` the comparison group, ``good``/``bad`` a gain/loss, ``muted`` context.
@@ -51,6 +51,40 @@ CATEGORY_COLORS: Mapping[str, str] = MappingProxyType(
 )
 
 
+def plain(text: object) -> str:
+    r"""User text as matplotlib draws it literally: every ``$`` escaped, never math text.
+
+    Matplotlib parses a string with an even number of unescaped ``$`` as math text, so a
+    KPI label ``Closed $x^$ opps`` fails the figure with a parser dump and ``$5 + $6`` is
+    typeset as math. With every ``$`` written ``\$`` no unescaped dollar is left: the
+    string is plain text, and matplotlib draws each ``\$`` as ``$`` (a ``\$`` the user
+    typed stays ``\$``). ``Text.get_text()`` keeps the escaped form. Nothing else needs
+    escaping: without ``text.usetex`` (the kit never sets it) ``%``, ``\``, ``<`` and
+    ``^`` outside math are drawn as they are.
+
+    Every view passes user text (KPI labels and units, group, scenario, benefit-line and
+    intangible names, currency codes, the case name) through this one function before it
+    reaches a title, axis label, tick label, legend or annotation.
+
+    Parameters
+    ----------
+    text : object
+        The text (anything else is converted with ``str``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(plain("Closed $x^$ opps"))
+    Closed \$x^\$ opps
+    >>> plain("Win rate (%)")
+    'Win rate (%)'
+    """
+    return str(text).replace("$", r"\$")
+
+
 def money_axis(ax, currency: str = "", axis: Literal["x", "y"] = "y") -> None:
     """Money ticks on one axis: ``EUR 150k`` beyond 10,000, at most six ticks.
 
@@ -62,7 +96,8 @@ def money_axis(ax, currency: str = "", axis: Literal["x", "y"] = "y") -> None:
     axis : {"x", "y"}
     """
     target = ax.yaxis if axis == "y" else ax.xaxis
-    target.set_major_formatter(FuncFormatter(lambda v, _pos: fmt.axis_money(v, currency)))
+    # plain(): the currency is user text (a notebook parameter, case.yml), drawn literally.
+    target.set_major_formatter(FuncFormatter(lambda v, _pos: plain(fmt.axis_money(v, currency))))
     target.set_major_locator(MaxNLocator(6))
 
 

@@ -21,7 +21,7 @@ from roi_kit.case import get_kpi
 from roi_kit.case import goals as case_goals
 from roi_kit.measure import progress
 from roi_kit.views.baseline import go_live_line, month_positions, value_axis
-from roi_kit.views.style import PALETTE, new_figure
+from roi_kit.views.style import PALETTE, new_figure, plain
 from roi_kit.views.tables import table_html
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ def _draw_did(ax, lines: progress.TrackingLines, control: str, name: str) -> Non
         color=PALETTE["control"],
         ls="-.",
         lw=1.2,
-        label=f"{control} (control, no CRM)",
+        label=plain(f"{control} (control, no CRM)"),
     )
     if lines.did_line is not None:
         ax.plot(
@@ -83,7 +83,7 @@ def _draw_did(ax, lines: progress.TrackingLines, control: str, name: str) -> Non
             color=PALETTE["did"],
             ls="--",
             lw=1.4,
-            label=f"{control} + baseline gap (DiD: {name} without CRM)",
+            label=plain(f"{control} + baseline gap (DiD: {name} without CRM)"),
         )
 
 
@@ -122,7 +122,7 @@ def tracking_figure(case: Case, lines: progress.TrackingLines, *, ax=None) -> Fi
         treated.to_numpy(),
         color=PALETTE["treated"],
         lw=1.8,
-        label=f"{name}, actual",
+        label=plain(f"{name}, actual"),
     )
     if lines.baseline_mean is not None:
         ax.hlines(
@@ -141,7 +141,7 @@ def tracking_figure(case: Case, lines: progress.TrackingLines, *, ax=None) -> Fi
     go_live_line(ax, case)
     value_axis(ax, kpi, case.currency)
     ax.set_xlabel("month")
-    ax.set_title(f"{kpi.label}: before and after go-live ({kpi.direction} is better)")
+    ax.set_title(plain(f"{kpi.label}: before and after go-live ({kpi.direction} is better)"))
     ax.grid(axis="y", alpha=0.3)
     fig.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
     return fig
@@ -213,7 +213,10 @@ def kpi_parts(
     lines: Mapping[str, progress.TrackingLines],
     methods: Sequence[str],
 ) -> list[str | Figure]:
-    """Per KPI: a heading, its tracking chart and the readings of ``methods``.
+    """Per KPI: a heading, its description, its tracking chart and the readings of ``methods``.
+
+    The description is the catalogue's sentence or ``custom_kpis[].description`` from
+    case.yml (user text, escaped); a KPI without one gets none.
 
     Parameters
     ----------
@@ -228,6 +231,8 @@ def kpi_parts(
     parts: list[str | Figure] = []
     for name, one in lines.items():
         parts.append(f"<h4>{html.escape(one.kpi.label)}</h4>")
+        if one.kpi.description:
+            parts.append(f"<p><i>{html.escape(one.kpi.description)}</i></p>")
         parts.append(tracking_figure(case, one))
         parts.append(readings_html(frame, name, methods))
     return parts

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from roi_kit import formatting as fmt
 from roi_kit.views.roi import axes_pair
-from roi_kit.views.style import PALETTE, money_axis, new_figure
+from roi_kit.views.style import PALETTE, money_axis, new_figure, plain
 
 __all__ = ["tornado", "monte_carlo_histogram"]
 
@@ -56,17 +56,19 @@ def tornado(
     ax.axvline(base, color="black", linewidth=1)
     ax.axvline(0, color="grey", linewidth=0.8, linestyle=":")
     ticks = [
-        f"{names.get(name, name)}\n({fmt.number(lv)} .. {fmt.number(hv)})"
+        plain(f"{names.get(name, name)}\n({fmt.number(lv)} .. {fmt.number(hv)})")
         for name, lv, hv in zip(
             rows["assumption"], rows["low_value"], rows["high_value"], strict=True
         )
     ]
     ax.set_yticks(y, ticks, fontsize=8)
     money_axis(ax, currency, axis="x")
-    ax.set_xlabel(f"{output} ({currency})" if currency else output)
+    ax.set_xlabel(plain(f"{output} ({currency})" if currency else output))
     ax.set_title(
-        f"What {output} hinges on (others at their likely values; base "
-        f"{fmt.axis_money(base, currency)})"
+        plain(
+            f"What {output} hinges on (others at their likely values; base "
+            f"{fmt.axis_money(base, currency)})"
+        )
     )
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     ax.grid(axis="x", alpha=0.3)
@@ -88,7 +90,7 @@ def _histogram(ax, values: np.ndarray, marks, texts, label: str) -> None:
             ha="right",
             fontsize=8,
         )
-    ax.set_xlabel(label)
+    ax.set_xlabel(plain(label))
     ax.set_yticks([])
 
 

@@ -24,7 +24,7 @@ from roi_kit.study.worked_examples import (
     sensitivity_table,
 )
 from roi_kit.views.roi import axes_pair, cumulative_cash_flow
-from roi_kit.views.style import PALETTE, money_axis
+from roi_kit.views.style import PALETTE, money_axis, plain
 from roi_kit.views.tables import table_html
 
 __all__ = [
@@ -127,7 +127,7 @@ def sensitivity_figure(
     ax_m.text(0.06, a.target_roi, f" article: about {target}", va="bottom")
     ax_m.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
     money_axis(ax_c, currency, axis="x")
-    ax_m.set_xlabel(f"Gross margin (CRM cost {fmt.money(a.crm_cost, currency)})")
+    ax_m.set_xlabel(plain(f"Gross margin (CRM cost {fmt.money(a.crm_cost, currency)})"))
     ax_c.set_xlabel(f"CRM cost (gross margin {fmt.percent(a.gross_margin, decimals=0)})")
     ax_m.set_ylabel("ROI (incremental: benefit / cost)")
     top = float(np.nanmax([by_margin.to_numpy().max(), by_cost.to_numpy().max()]))

@@ -352,10 +352,109 @@ def test_go_live_outside_data_for_review(tmp_path):
 
 def test_undeclared_extra_column_suggests_the_standard_name(tmp_path):
     kpis = kpis_frame().rename(columns={"revenue": "reveune"})
-    with pytest.raises(
-        DataFileError, match="'reveune' is not a standard KPI. Did you mean 'revenue'"
-    ):
+    with pytest.raises(DataFileError) as info:
         load_case(write_case(tmp_path / "c", kpis=kpis))
+    message = str(info.value)
+    assert "'reveune' is not a standard KPI; the nearest standard name is 'revenue'" in message
+    assert "Fix: rename it to 'revenue'" in message
+    # The sentence ends once, before ". Fix:" (it used to read "KPI.. Fix" / "'revenue'?. Fix").
+    assert ".." not in message and "?." not in message
+
+
+def test_an_undeclared_column_with_no_near_name_has_one_full_stop(tmp_path):
+    kpis = kpis_frame()
+    kpis["zzzz"] = 1.0
+    with pytest.raises(DataFileError) as info:
+        load_case(write_case(tmp_path / "c", kpis=kpis))
+    message = str(info.value)
+    assert "column 'zzzz' is not a standard KPI. Fix: rename it to a standard KPI" in message
+    assert ".." not in message
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        (1, "key 1 at the top level is not a name (YAML read it as a number); valid keys here: "),
+        (True, "key True at the top level is not a name (YAML read it as a yes/no value)"),
+        ("zzzz", "unknown key 'zzzz' at zzzz; valid keys here: name, kind, currency"),
+        ("discount_rat", "did you mean 'discount_rate'? Valid keys here: name, kind"),
+    ],
+)
+def test_unknown_key_messages_read_as_sentences(key, expected):
+    config = {**copy.deepcopy(BASE_CONFIG), key: 3}
+    with pytest.raises(CaseError) as info:
+        _parse_config(config, default_name="x")
+    assert expected in str(info.value)
+    assert "at 1 Valid" not in str(info.value)
+
+
+def test_groups_and_custom_kpi_refusals_name_case_yml_and_the_table(tmp_path):
+    folder = write_case(
+        tmp_path / "c",
+        kpis=kpis_frame(groups=("North", "South")),
+        groups={"column": "region", "treated": "West", "control": "South"},
+    )
+    with pytest.raises(CaseError) as info:
+        load_case(folder)
+    message = str(info.value)
+    assert message.startswith(f"{folder / 'case.yml'}: groups.treated is 'West'")
+    assert "column 'region' of kpis.csv holds only North, South" in message
+    assert "set groups.treated to one of those values" in message
+    folder = write_case(tmp_path / "d", custom_kpis=[{"name": "nps", "direction": "higher"}])
+    with pytest.raises(CaseError) as info:
+        load_case(folder)
+    message = str(info.value)
+    assert message.startswith(f"{folder / 'case.yml'}: custom_kpis declares 'nps'")
+    assert "add the column to kpis.csv or remove 'nps' from custom_kpis" in message
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        ({"stage": 5}, "crm_export.columns.stage must be the column name as written"),
+        ({"stage": True}, "crm_export.columns.stage must be the column name"),
+        ({"stage": None}, "(found None)"),
+        ({"stage": ["Phase"]}, "(found ['Phase'])"),
+        ({"stge": "Phase"}, "crm_export.columns.stge; did you mean 'stage'"),
+    ],
+)
+def test_crm_export_column_names_must_be_text(tmp_path, columns, expected):
+    folder = write_case(tmp_path / "c", crm_export={"columns": columns})
+    with pytest.raises(CaseError) as info:
+        load_case(folder)
+    assert expected in str(info.value)
+    assert "case.yml" in str(info.value)
+
+
+def test_open_ended_money_ranges_say_their_bound():
+    from roi_kit.case.quality_checks import MAX_MAGNITUDE
+
+    # parse.py refuses values above MAX_MAGNITUDE (1e12); the documented range says so.
+    assert MAX_MAGNITUDE == 1e12
+    for name in ("loaded_hourly_rate", "customer_annual_margin"):
+        spec = ASSUMPTIONS[name]
+        assert spec.range_text() == "0 to 1e+12"
+        assert spec.contains(1e12) and not spec.contains(1.000001e12)
+    # Every documented range is finite now: "no upper limit" is said of no assumption.
+    assert all("no upper limit" not in s.range_text() for s in ASSUMPTIONS.values())
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (-5, "loaded_hourly_rate: the value -5 is outside the valid range 0 to 1e+12"),
+        (
+            {"low": -1, "likely": 60, "high": 70},
+            "loaded_hourly_rate: the low value -1 is outside the valid range 0 to 1e+12",
+        ),
+        (2e12, "loaded_hourly_rate: the value 2e+12 is above 1e+12"),
+    ],
+)
+def test_hourly_rate_out_of_range_messages(value, expected):
+    config = {**copy.deepcopy(BASE_CONFIG), "assumptions": {"loaded_hourly_rate": value}}
+    with pytest.raises(CaseError) as info:
+        _parse_config(config, default_name="x")
+    assert expected in str(info.value)
 
 
 def test_declared_custom_kpi_missing_from_data(tmp_path):
@@ -558,3 +657,64 @@ def test_crm_export_mapping_is_read_and_validated(tmp_path):
     (folder / "case.yml").write_text("crm_export:\n  colums: {}\n", encoding="utf-8")
     with pytest.raises(CaseError, match="columns"):
         crm_mapping(folder)
+
+
+# ------------------------------------------------------------- text columns and bounds
+
+
+def test_a_notes_column_is_kept_aside_not_refused(tmp_path):
+    # Two of 24 rows have a note, none a number: a text column, not a KPI.
+    kpis = kpis_frame()
+    kpis["comment"] = None
+    kpis.loc[[0, 5], "comment"] = ["price list changed", "trade fair"]
+    case = load_case(write_case(tmp_path / "c", kpis=kpis))
+    assert "comment" not in case.kpis.columns
+    assert dict(case.kpis.attrs["set_aside"]) == {"comment": "price list changed"}
+    assert list(case.kpis["revenue"]) == [100000.0] * 24  # the KPIs are read as before
+
+
+def test_a_mostly_numeric_undeclared_column_is_still_refused(tmp_path):
+    # 23 numbers and one "n/a": an undeclared KPI with a typo, not a notes column.
+    kpis = kpis_frame()
+    kpis["nps"] = [str(30 + i) for i in range(23)] + ["n/a"]
+    with pytest.raises(DataFileError, match="'nps' is not a standard KPI"):
+        load_case(write_case(tmp_path / "c", kpis=kpis))
+
+
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        (
+            {"assumptions": {"loaded_hourly_rate": 1e308}},
+            r"assumptions.loaded_hourly_rate: the value 1e\+308 is above 1e\+12",
+        ),
+        (
+            {"assumptions": {"customer_annual_margin": {"low": 1, "likely": 2, "high": 2e12}}},
+            r"assumptions.customer_annual_margin: the high value 2e\+12 is above 1e\+12",
+        ),
+        (
+            {"scenarios": {"dear": {"costs": {"all": 101}}}},
+            r"scenarios.dear.costs.all: a cost multiplier of 101 is above 100",
+        ),
+        (
+            {"intangibles": [{"name": "X", "score": 3, "weight": 2e12}]},
+            r"intangibles\[1\].weight 2e\+12 is above 1e\+12",
+        ),
+    ],
+)
+def test_values_that_would_overflow_are_refused_by_key(tmp_path, changes, expected):
+    with pytest.raises(CaseError, match=expected) as info:
+        load_case(write_case(tmp_path / "c", **changes))
+    assert "case.yml" in str(info.value)
+
+
+def test_a_huge_expected_change_is_refused():
+    config = {
+        **copy.deepcopy(BASE_CONFIG),
+        "kind": "projection",
+        "after": None,
+        "expected_changes": {"revenue": 150},
+    }
+    config.pop("after")
+    with pytest.raises(CaseError, match=r"expected_changes.revenue: a relative change of 150"):
+        _parse_config(config, default_name="x")

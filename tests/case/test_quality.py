@@ -28,6 +28,8 @@ from roi_kit.case.quality import (
     quality_score,
     robust_z,
 )
+from roi_kit.case.quality_checks import MAX_MAGNITUDE, find_cost_problems, find_too_large
+from roi_kit.case.quality_periods import find_adoption_coverage, find_cost_dates
 from roi_kit.errors import CaseError
 
 P = pd.Period
@@ -330,3 +332,94 @@ def test_sample_case_loads_and_validates(sample_case):
     assert (case.baseline[1] - case.baseline[0]).n + 1 == 24
     report = check_case(case)
     assert not report.has_errors, format_report(report)
+
+
+# ------------------------------------------------------- the gate: what summary enforces
+
+
+def ledger_frame(**columns) -> pd.DataFrame:
+    """A cost ledger with spreadsheet rows 2.. as index, as load_case reads it."""
+    n = len(next(iter(columns.values())))
+    base = {
+        "item": ["x"] * n,
+        "category": ["software"] * n,
+        "type": ["one_time"] * n,
+        "amount": [100.0] * n,
+        "frequency": ["once"] * n,
+        "start": [P("2023-01", "M")] * n,
+        "end": [None] * n,
+        "hours": [np.nan] * n,
+        "hourly_rate": [np.nan] * n,
+    }
+    frame = pd.DataFrame({**base, **columns})
+    frame.index = pd.RangeIndex(2, n + 2, name="row")
+    return frame
+
+
+def test_too_large_flags_only_values_above_the_bound():
+    df = pd.DataFrame({"revenue": [MAX_MAGNITUDE, -2e12, np.nan]}, index=[2, 3, 4])
+    (finding,) = find_too_large(df, ["revenue", "absent"], table="kpis", file="kpis.csv")
+    assert finding.severity == "error" and finding.rows == (3,)  # 1e12 itself is allowed
+    assert finding.message.startswith("kpis.csv: revenue: 1 value(s)")
+
+
+def test_cost_problems_name_rows_and_file():
+    # Row 2 fine; row 3 negative; row 4 100 != 10 h x 20/h = 200; row 5 no start.
+    costs = ledger_frame(
+        amount=[100.0, -5.0, 100.0, 100.0],
+        hours=[np.nan, np.nan, 10.0, np.nan],
+        hourly_rate=[np.nan, np.nan, 20.0, np.nan],
+        start=[P("2023-01", "M"), P("2023-01", "M"), P("2023-01", "M"), pd.NaT],
+    )
+    found = {(f.check, f.column, f.rows) for f in find_cost_problems(costs, file="c.csv")}
+    assert found == {
+        ("cost_value", "amount", (3,)),
+        ("cost_value", "amount", (4,)),
+        ("cost_value", "start", (5,)),
+    }
+    assert all(f.message.startswith("c.csv: ") for f in find_cost_problems(costs, file="c.csv"))
+
+
+def test_no_cost_inside_the_horizon_or_in_a_scenario_is_an_error():
+    costs = ledger_frame(amount=[100.0], start=[P("2030-01", "M")])
+    (finding,) = find_cost_problems(costs, last_month=P("2025-12", "M"))
+    assert finding.check == "no_costs"
+    ok = ledger_frame(amount=[100.0, 50.0], category=["software", "training"])
+    # software x 0 and training falls back to all = 0: nothing left. training x 1: fine.
+    scenarios = {
+        "free": {"costs": {"all": 0, "software": 0}},
+        "half": {"costs": {"all": 0, "training": 1}},
+    }
+    (finding,) = find_cost_problems(ok, scenarios=scenarios)
+    assert "scenarios.free.costs" in finding.message
+
+
+def test_cost_dates_after_the_horizon_and_before_the_baseline():
+    # go-live 2024-01, 3 years: the horizon's last month is 2026-12.
+    costs = ledger_frame(
+        start=[P("2026-12", "M"), P("2027-01", "M"), P("2021-12", "M"), P("2022-01", "M")]
+    )
+    late, early = find_cost_dates(
+        costs, go_live=P("2024-01", "M"), horizon_years=3, baseline_start=P("2022-01", "M")
+    )
+    assert (late.severity, late.rows) == ("warning", (3,))
+    assert "2026-12" in late.message and "left out" in late.message
+    assert (early.severity, early.rows) == ("warning", (4,))
+    assert "Initial" in early.message
+
+
+def test_adoption_coverage_error_warning_and_info():
+    def table(start, n):
+        frame = pd.DataFrame({"month": pd.period_range(start, periods=n, freq="M")})
+        frame.index = pd.RangeIndex(2, n + 2, name="row")
+        return frame
+
+    after = (P("2024-01", "M"), P("2024-12", "M"))
+    (none,) = find_adoption_coverage(table("2022-01", 12), after=after)
+    assert none.severity == "error"
+    # 2023-10..2024-03: 3 months inside of 12, 3 outside (rows 2-4).
+    part, outside = find_adoption_coverage(table("2023-10", 6), after=after)
+    assert part.severity == "warning" and "3 of the 12" in part.message
+    assert outside.severity == "info" and outside.rows == (2, 3, 4)
+    assert find_adoption_coverage(table("2024-01", 12), after=after) == []
+    assert find_adoption_coverage(table("2022-01", 3), after=None) == []

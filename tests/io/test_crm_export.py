@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import os
 import statistics
+import threading
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -651,3 +653,139 @@ def test_ambiguous_slash_dates_read_month_first_with_warning(tmp_path):
     eu = import_opportunities(path, mapping={"date_order": "DMY"})
     assert list(eu.monthly["month"]) == ["2024-02", "2024-03", "2024-04"]
     assert not any("month-first" in w for w in eu.warnings)
+
+
+def test_a_close_date_in_2099_is_left_out_with_a_warning(tmp_path):
+    # E (row 6, won 2000 in March) now closes in 2099: more than a year after the file was
+    # written (today), so it is dropped. Left: Jan new A, B -> 2; Feb as before (won A, C,
+    # lost B, new C, D); no March row, since nothing else happens after February.
+    text = SALESFORCE.replace("1/05/2024,3/25/2024", "1/05/2024,3/25/2099")
+    result = import_opportunities(_write(tmp_path, "opps.csv", text))
+    assert list(result.monthly["month"]) == ["2024-01", "2024-02"]
+    assert result.monthly.iloc[0]["new_opportunities"] == 2
+    assert result.monthly.iloc[1]["revenue"] == 4000
+    assert result.won_deals == 2 and result.lost_deals == 1 and result.open_deals == 1
+    warning = next(w for w in result.warnings if "more than a year after" in w)
+    assert "1 deal(s)" in warning and "(rows [6])" in warning and "left out" in warning
+
+
+def test_row_numbers_in_warnings_skip_nothing_after_a_drop(tmp_path):
+    # A (row 2) is dated 2099 and dropped; B (row 3) closes before it was created. The
+    # warning must still name B's own row, 3, not its position among the kept deals.
+    text = SALESFORCE.replace("1/15/2024,2/10/2024", "1/15/2099,2/10/2099").replace(
+        "1/20/2024,2/20/2024", "1/20/2024,1/10/2024"
+    )
+    result = import_opportunities(_write(tmp_path, "opps.csv", text))
+    assert any("(rows [2])" in w and "more than a year" in w for w in result.warnings)
+    assert any("close before they were created (rows [3])" in w for w in result.warnings)
+
+
+# ------------------------------------------------- issue 11: the path and impossible days
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_a_pipe_is_refused_without_being_opened(tmp_path):
+    fifo = tmp_path / "export.csv"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            import_opportunities(fifo)
+        except BaseException as exc:  # whatever it is, the test thread judges it
+            outcome.append(exc)
+
+    # Opening a pipe with no writer blocks for ever: run it aside, so a regression fails
+    # here after 10 s instead of hanging the suite.
+    worker = threading.Thread(target=call, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "import_opportunities blocked on a named pipe"
+    assert outcome, "a named pipe was read as an export"
+    assert isinstance(outcome[0], DataFileError), repr(outcome[0])
+    message = str(outcome[0])
+    assert str(fifo) in message and "not a regular file" in message and "Fix:" in message
+
+
+def test_a_folder_is_refused_as_read_table_refuses_it(tmp_path):
+    folder = tmp_path / "export.csv"
+    folder.mkdir()
+    with pytest.raises(DataFileError) as mine:
+        import_opportunities(folder)
+    with pytest.raises(DataFileError) as tables:
+        read_raw(folder)
+    # The same words for the same mistake, whichever reader meets it.
+    assert "this is a folder, not a file" in str(mine.value)
+    assert "this is a folder, not a file" in str(tables.value)
+
+
+# Days per month, typed from the calendar (not computed): 2023 is a common year, 2024 a
+# leap year (divisible by 4, not by 100).
+DAYS_2023 = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+DAYS_2024 = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+
+@pytest.mark.parametrize(
+    ("layout", "order"),
+    [("{y}-{m:02d}-{d:02d}", None), ("{m}/{d}/{y}", None), ("{d:02d}/{m:02d}/{y}", "DMY")],
+)
+def test_every_real_day_is_read_and_counted_in_its_month(tmp_path, layout, order):
+    # One won deal closing on each day of 2023 and 2024, created on 1 January 2023: each
+    # month's deals_won must be its number of days, so no real day (29 February 2024,
+    # the 31st of each long month) is refused or moved.
+    lines = ["opportunity_id,deal_stage,engage_date,close_date,close_value"]
+    for y, days in ((2023, DAYS_2023), (2024, DAYS_2024)):
+        for m, n in enumerate(days, start=1):
+            for d in range(1, n + 1):
+                opened = layout.format(y=2023, m=1, d=1)
+                lines.append(f"{y}{m:02d}{d:02d},Won,{opened},{layout.format(y=y, m=m, d=d)},1")
+    path = _write(tmp_path, "p.csv", "\n".join(lines) + "\n")
+    mapping = None if order is None else {"date_order": order}
+    result = import_opportunities(path, mapping=mapping)
+    assert list(result.monthly["deals_won"]) == DAYS_2023 + DAYS_2024
+    assert result.won_deals == 365 + 366
+
+
+@pytest.mark.parametrize(
+    ("close", "order", "expected"),
+    [
+        ("2/29/2023", None, "day 29 does not exist in February 2023"),
+        ("2023-02-29", None, "day 29 does not exist in February 2023"),
+        ("2023/02/30", None, "day 30 does not exist in February 2023"),
+        ("4/31/2024 10:30 AM", None, "day 31 does not exist in April 2024"),
+        ("31/06/2024", "DMY", "day 31 does not exist in June 2024"),
+        ("2024-09-31T08:00:00Z", None, "day 31 does not exist in September 2024"),
+        ("11/31/2024", None, "day 31 does not exist in November 2024"),
+    ],
+)
+def test_an_impossible_day_is_refused_naming_row_and_column(tmp_path, close, order, expected):
+    # Row 3 (the second deal) closes on a day its month does not have; row 2 is fine.
+    text = (
+        "opportunity_id,deal_stage,engage_date,close_date,close_value\n"
+        "a,Won,2023-01-05,2023-01-20,10\n"
+        f"b,Won,2023-01-06,{close},20\n"
+    )
+    mapping = None if order is None else {"date_order": order}
+    with pytest.raises(BadValueError) as info:
+        import_opportunities(_write(tmp_path, "p.csv", text), mapping=mapping)
+    message = str(info.value)
+    assert expected in message
+    assert "row 3" in message and "column 'close_date'" in message and repr(close) in message
+    assert "Fix: correct the date" in message and len(message.splitlines()) == 1
+
+
+def test_impossible_days_are_counted_and_the_first_row_named(tmp_path):
+    # Rows 3 and 5 hold impossible created dates (31 April, 30 February); row 4 is real.
+    text = (
+        "opportunity_id,deal_stage,engage_date,close_date,close_value\n"
+        "a,Won,2024-01-05,2024-05-20,10\n"
+        "b,Won,2024-04-31,2024-05-20,10\n"
+        "c,Won,2024-04-30,2024-05-20,10\n"
+        "d,Won,2024-02-30,2024-05-20,10\n"
+    )
+    with pytest.raises(BadValueError) as info:
+        import_opportunities(_write(tmp_path, "p.csv", text))
+    message = str(info.value)
+    assert "row 3, column 'engage_date'" in message
+    assert "day 31 does not exist in April 2024 (2 such dates in the column)" in message
+    assert "April 2024 has 30 days" in message

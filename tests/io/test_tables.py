@@ -1043,3 +1043,20 @@ def test_atomic_write_gives_a_normal_file_mode(tmp_path):
     out.chmod(0o600)  # an existing file keeps its own mode
     rio.atomic_write_text(out, "c,d\n")
     assert out.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_pipe_in_place_of_a_table_is_named_as_such(tmp_path):
+    # A FIFO is neither a file nor a folder: say what it is (reading it would block).
+    import os
+
+    fifo = tmp_path / "kpis.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(DataFileError, match="not a regular file"):
+        rio.read_raw(fifo)
+
+
+def test_a_huge_cell_is_quoted_short():
+    # A 100,000-character value is quoted by its first characters, not whole.
+    err = DataFileError("not a number", file="x.csv", row=2, column="revenue", found="9" * 100_000)
+    assert len(str(err)) < 200
+    assert str(err).endswith("...')")

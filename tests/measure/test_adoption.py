@@ -133,3 +133,29 @@ def test_uplift_refuses_did_without_control(case):
             "win_rate",
             method="did",
         )
+
+
+def test_summary_uses_only_the_after_period(case, tmp_path):
+    # Add a pilot month 2023-12 (before the after period 2024-01..2025-06) and a month
+    # 2025-07 after it, both with 60 of 60 seats active. Neither may change the figures:
+    # mean still 743 / 1080, last month still 2025-06 at 54 / 60 = 0.9.
+    extra = pd.DataFrame(
+        {
+            "month": pd.PeriodIndex(["2023-12", "2025-07"], freq="M"),
+            "licensed_users": [60.0, 60.0],
+            "active_users": [60.0, 60.0],
+            "trained_users": [60.0, 60.0],
+        }
+    )
+    widened = dataclasses.replace(case, adoption=pd.concat([case.adoption, extra]))
+    s = adoption.adoption_summary(widened)
+    assert s.mean_rate == pytest.approx(743 / 1080)
+    assert s.last_month == pd.Period("2025-06", "M")
+    assert s.last_rate == pytest.approx(0.9)
+    assert s.first_month_at_threshold == pd.Period("2024-09", "M")
+
+
+def test_summary_without_after_months_names_what_the_file_has(case):
+    shifted = case.adoption.assign(month=case.adoption["month"] - 48)  # 2020-01..2021-06
+    with pytest.raises(adoption.AdoptionError, match="it has 2020-01 to 2021-06"):
+        adoption.adoption_summary(dataclasses.replace(case, adoption=shifted))

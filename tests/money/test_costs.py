@@ -372,3 +372,23 @@ def test_totals_agree_every_way(lines):
         assert row["total"] + row["after_horizon"] == pytest.approx(
             ln["amount"] / 12 * n_months, **tol
         )
+
+
+def test_ledger_errors_name_the_file_and_the_sheet_row():
+    # A ledger read from a file keeps its spreadsheet rows in the index (named "row") and
+    # the file in attrs: a blank line 3 was skipped, so the second line is row 4.
+    bad = ledger({"amount": 10.0}, {"amount": -5.0})
+    bad.index = pd.Index([2, 4], name="row")
+    bad.attrs["source"] = "my_case/costs.csv"
+    with pytest.raises(BadValueError) as info:
+        cost_schedule(bad, go_live="2024-01", horizon_years=1)
+    assert info.value.row == 4 and info.value.column == "amount"
+    assert info.value.file == "my_case/costs.csv"
+    assert "my_case/costs.csv" in str(info.value)
+
+
+def test_ledger_without_a_source_is_numbered_by_position():
+    bad = ledger({"amount": 10.0}, {"amount": -5.0})
+    with pytest.raises(BadValueError) as info:
+        cost_schedule(bad, go_live="2024-01", horizon_years=1)
+    assert info.value.row == 3 and info.value.file is None  # second line: header row 1

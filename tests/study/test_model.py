@@ -217,3 +217,68 @@ def test_model_re_exports_scenarios_plainly():
     for name in scenarios.__all__:
         assert name in model.__all__
         assert getattr(model, name) is getattr(scenarios, name)
+
+
+# ------------------------------------------- issue 11: active users come from the data
+
+
+def _shift_adoption(folder, first: str) -> list[dict[str, str]]:
+    """Move adoption.csv's 18 months to start at ``first`` (values unchanged); the rows."""
+    path = folder / "adoption.csv"
+    header, *rows = path.read_text(encoding="utf-8").splitlines()
+    year, month = map(int, first.split("-"))
+    shifted = []
+    for i, row in enumerate(rows):
+        y, m = divmod(month - 1 + i, 12)
+        shifted.append(f"{year + y}-{m + 1:02d}{row[7:]}")
+    path.write_text("\n".join([header, *shifted]) + "\n", encoding="utf-8")
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_review_without_after_period_adoption_is_refused_not_guessed(tmp_path, comparison):
+    folder = tmp_path / "case"
+    shutil.copytree(SAMPLE_CASE, folder)
+    _shift_adoption(folder, "2021-01")  # 2021-01 .. 2022-06: all before go-live (2024-01)
+    case = load_case(folder)
+    with pytest.raises(CaseError) as info:
+        model.model_inputs(case, comparison=comparison)
+    message = str(info.value)
+    assert str(folder / "adoption.csv") in message
+    assert "months 2021-01 to 2022-06, none of the after period 2024-01 to 2025-06" in message
+    assert "Fix: add the after-period months" in message
+    assert len(message.splitlines()) == 1
+
+
+def test_review_with_part_of_the_after_period_uses_those_months(tmp_path, comparison):
+    folder = tmp_path / "case"
+    shutil.copytree(SAMPLE_CASE, folder)
+    rows = _shift_adoption(folder, "2023-07")  # 2023-07 .. 2024-12
+    # Only 2024-01 .. 2024-12 lie in the after period (2024-01 .. 2025-06): their mean,
+    # taken here with the csv module.
+    inside = [float(r["active_users"]) for r in rows if "2024-01" <= r["month"] <= "2025-06"]
+    assert len(inside) == 12
+    inputs = model.model_inputs(load_case(folder), comparison=comparison)
+    assert inputs.active_users == pytest.approx(mean(inside))
+
+
+def test_projection_uses_the_last_three_planned_months(tmp_path):
+    folder = tmp_path / "proj"
+    shutil.copytree(TEMPLATES / "case", folder)
+    cfg = yaml.safe_load((folder / "case.yml").read_text(encoding="utf-8"))
+    cfg["kind"] = "projection"
+    cfg.pop("after")
+    cfg["expected_changes"] = {"revenue": {"low": 0.02, "likely": 0.05, "high": 0.10}}
+    (folder / "case.yml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    kpis = (folder / "kpis.csv").read_text(encoding="utf-8").splitlines()
+    kept = [kpis[0]] + [line for line in kpis[1:] if line < "2024"]
+    (folder / "kpis.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    # A plan of six months: the last three have 20, 30 and 40 active users -> 30.
+    (folder / "adoption.csv").write_text(
+        "month,licensed_users,active_users\n"
+        "2024-01,50,5\n2024-02,50,10\n2024-03,50,15\n"
+        "2024-04,50,20\n2024-05,50,30\n2024-06,50,40\n",
+        encoding="utf-8",
+    )
+    inputs = model.model_inputs(load_case(folder))
+    assert inputs.active_users == pytest.approx(30.0)
