@@ -164,7 +164,12 @@ def _cmd_import_crm(args: argparse.Namespace) -> int:
 
     mapping = crm_mapping(args.case) if args.case else None
     return import_crm_command(
-        args.export, args.output, by=args.by, mapping=mapping, force=args.force
+        args.export,
+        args.output,
+        by=args.by,
+        mapping=mapping,
+        force=args.force,
+        encoding=args.encoding,
     )
 
 
@@ -264,8 +269,9 @@ def import_crm_command(
     *,
     mapping: Mapping | dict[str, Any] | None = None,
     force: bool = False,
+    encoding: str | None = None,
 ) -> int:
-    """``roi-kit import-crm EXPORT -o kpis.csv [--by COLUMN] [--force]``.
+    """``roi-kit import-crm EXPORT -o kpis.csv [--by COLUMN] [--encoding NAME] [--force]``.
 
     Reads the export, prints what was detected, writes the monthly table atomically.
 
@@ -281,6 +287,8 @@ def import_crm_command(
         A custom mapping (for example from ``case.yml``).
     force : bool, default False
         Replace an existing ``out``, after copying it to ``OUT.bak-YYYYmmdd-HHMMSS``.
+    encoding : str, optional
+        The export's encoding (Python codec name); default: detected.
 
     Returns
     -------
@@ -294,7 +302,7 @@ def import_crm_command(
     src, dst = Path(export), Path(out)
     try:
         _check_import_paths(src, dst, out, force)
-        result = import_opportunities(src, mapping=mapping, by=by)
+        result = import_opportunities(src, mapping=mapping, by=by, encoding=encoding)
         print(describe_import(result))
         # Checked again: the file may have appeared while the export was read.
         _check_import_paths(src, dst, out, force)
@@ -382,6 +390,12 @@ def _add_writing_commands(sub: Any, common: argparse.ArgumentParser) -> None:
         "--force",
         action="store_true",
         help="replace an existing output file, after copying it to OUTPUT.bak-YYYYmmdd-HHMMSS",
+    )
+    imp.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the export's text encoding when detection cannot tell (a Python codec: utf-8, "
+        "utf-16, gbk, cp1252, latin-1, ...); default: detected",
     )
     imp.add_argument(
         "--by",

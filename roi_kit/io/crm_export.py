@@ -130,6 +130,7 @@ def import_opportunities(
     *,
     mapping: Mapping | dict[str, Any] | None = None,
     by: str | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Read an opportunity export and compute monthly sales KPIs.
 
@@ -138,6 +139,9 @@ def import_opportunities(
     path : str or path-like
         The export (CSV; encodings as :mod:`roi_kit.io.encoding`). It is only read, never
         written.
+    encoding : str, optional
+        The file's text encoding (a Python codec name) when detection cannot decide it;
+        default: detected as :mod:`roi_kit.io.encoding` does.
     mapping : Mapping or dict, optional
         How to read it; by default detected from the header (:func:`detect_mapping`). A dict
         may hold ``columns`` (field -> header; replaces detection), ``stages`` (stage ->
@@ -161,7 +165,7 @@ def import_opportunities(
         (:class:`EmptyFileError`); each names the file, row and column.
     """
     path = Path(path)
-    export = _read_export(path)
+    export = _read_export(path, encoding)
     header = export.header
     if mapping is None:
         try:

@@ -70,8 +70,9 @@ def _check_regular_file(path: Path) -> None:
         )
 
 
-def _read_export(path: Path) -> _Export:
-    """Read and decode the file; find its header row and delimiter."""
+def _read_export(path: Path, encoding: str | None = None) -> _Export:
+    """Read and decode the file (``encoding``: the user's codec, else detected); find its
+    header row and delimiter."""
     _check_regular_file(path)
     try:
         data = path.read_bytes()
@@ -86,7 +87,7 @@ def _read_export(path: Path) -> _Export:
         ) from None
     if not data:
         raise EmptyFileError("the file is empty", file=path, fix="export the report again")
-    decoded = decode(data, path)
+    decoded = decode(data, path, encoding)
     text = decoded.text
     first = text.splitlines()[0] if text.strip() else ""
     if not first.strip():

@@ -21,6 +21,7 @@ Other NUL bytes, workbooks, PDFs and bytes no encoding above reads are refused w
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,10 @@ from roi_kit.errors import FileEncodingError
 __all__ = ["Decoded", "decode", "decode_text", "detect_encoding", "SAVE_AS_UTF8"]
 
 #: The fix every encoding error proposes.
-SAVE_AS_UTF8 = "save the file as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8)"
+SAVE_AS_UTF8 = (
+    "save the file as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8), or name its encoding "
+    "(roi-kit import-crm --encoding NAME)"
+)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -145,7 +149,30 @@ def _decode_8bit(data: bytes, file: Path | None) -> Decoded:
             ) from None
 
 
-def decode(data: bytes, file: Path | None = None) -> Decoded:
+def _decode_as(data: bytes, encoding: str, file: Path | None) -> Decoded:
+    """Decode with the codec the user named (no detection); refuse an unknown or wrong one."""
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise FileEncodingError(
+            f"unknown encoding {encoding!r}",
+            file=file,
+            fix="name a Python codec, e.g. utf-8, utf-16, gbk, gb18030, cp1252, latin-1",
+        ) from None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise FileEncodingError(
+            f"the file is not valid {encoding} text",
+            file=file,
+            row=_line_of(data, exc.start),
+            found=data[exc.start : exc.start + 4],
+            fix="check the encoding the CRM exported, or leave --encoding out to detect it",
+        ) from None
+    return Decoded(text.lstrip("\ufeff"), codec)
+
+
+def decode(data: bytes, file: Path | None = None, encoding: str | None = None) -> Decoded:
     """Decode a text file's bytes by the rule of the module docstring.
 
     Parameters
@@ -154,6 +181,9 @@ def decode(data: bytes, file: Path | None = None) -> Decoded:
         The whole file.
     file : pathlib.Path, optional
         Named in error messages.
+    encoding : str, optional
+        The codec to use instead of detecting one (``--encoding``): for a file whose
+        encoding the rule cannot decide, e.g. a Latin-1 export read as cp1252.
 
     Returns
     -------
@@ -175,6 +205,8 @@ def decode(data: bytes, file: Path | None = None) -> Decoded:
     for magic, problem, fix in _SIGNATURES:
         if data.startswith(magic):
             raise FileEncodingError(problem, file=file, fix=fix)
+    if encoding is not None:
+        return _decode_as(data, encoding, file)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         # Excel's "Unicode Text" export: UTF-16 with a byte order mark.
         try:

@@ -24,6 +24,7 @@ from roi_kit.errors import (
     BadValueError,
     DataFileError,
     DuplicateRowError,
+    FileEncodingError,
     MissingColumnError,
 )
 from roi_kit.io import read_raw
@@ -789,3 +790,56 @@ def test_impossible_days_are_counted_and_the_first_row_named(tmp_path):
     assert "row 3, column 'engage_date'" in message
     assert "day 31 does not exist in April 2024 (2 such dates in the column)" in message
     assert "April 2024 has 30 days" in message
+
+
+# --- --encoding: the user names what detection cannot decide ---------------------------
+
+# Latin-1 bytes 0x81 and 0x8D are control codes in Latin-1 but undefined in cp1252, and not
+# plausible Chinese: detection cannot read them; with --encoding latin-1 they are text.
+LATIN1_EXPORT = (
+    CHINESE_EXPORT.replace("王伟", "Ren\x81e")
+    .replace("李娜", "Jo\x8dy")
+    .replace("华东项目", "Est")
+    .replace("华南项目", "Sud")
+    .replace("华北项目", "Nord")
+)
+
+
+def test_an_undecidable_encoding_is_refused_with_the_option_to_name_it(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(LATIN1_EXPORT.encode("latin-1"))
+    with pytest.raises(FileEncodingError) as err:
+        import_opportunities(path)
+    message = str(err.value)
+    assert str(path) in message and "row 2" in message and "--encoding" in message
+
+
+def test_encoding_named_by_the_user_is_used(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(LATIN1_EXPORT.encode("latin-1"))
+    result = import_opportunities(path, by="owner", encoding="latin-1")
+    assert set(result.monthly["owner"]) == {"Ren\x81e", "Jo\x8dy"}
+    # Chosen by the user: no "the file is not UTF-8" warning.
+    assert not any("not UTF-8" in w for w in result.warnings)
+
+
+def test_a_wrong_or_unknown_encoding_is_refused_by_name(tmp_path):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(CHINESE_EXPORT.encode("gbk"))
+    with pytest.raises(FileEncodingError, match=r"row 2.*not valid utf-8 text"):
+        import_opportunities(path, encoding="utf-8")
+    with pytest.raises(FileEncodingError, match="unknown encoding 'klingon'"):
+        import_opportunities(path, encoding="klingon")
+
+
+def test_cli_import_crm_takes_encoding(tmp_path, capsys):
+    from roi_kit.cli import main
+
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(LATIN1_EXPORT.encode("latin-1"))
+    out = tmp_path / "kpis.csv"
+    assert main(["import-crm", str(path), "-o", str(out), "--encoding", "latin-1"]) == 0
+    assert out.is_file()
+    assert main(["import-crm", str(path), "-o", str(tmp_path / "k2.csv")]) != 0
+    assert "--encoding" in capsys.readouterr().err
+    assert not (tmp_path / "k2.csv").exists()
