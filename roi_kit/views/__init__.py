@@ -33,6 +33,7 @@ from roi_kit.views.benefits import (
 )
 from roi_kit.views.costs import (
     CostView,
+    after_horizon_html,
     cost_headline_html,
     cost_split_table,
     cost_view,
@@ -175,6 +176,7 @@ __all__ = [
     "tco_check_text",
     "overrun_grid_table",
     "cost_headline_html",
+    "after_horizon_html",
     "cumulative_cash_flow",
     "scenario_bars",
     "roi_to_date",

@@ -16,6 +16,7 @@ References
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -30,6 +31,7 @@ from roi_kit.money import costs as cs
 from roi_kit.money import finance
 from roi_kit.study import model
 from roi_kit.views.style import CATEGORY_COLORS, PALETTE, money_axis, new_figure, plain
+from roi_kit.views.tables import note_html
 
 __all__ = [
     "CostView",
@@ -44,6 +46,7 @@ __all__ = [
     "tco_check_text",
     "overrun_grid_table",
     "cost_headline_html",
+    "after_horizon_html",
 ]
 
 
@@ -515,12 +518,42 @@ def overrun_grid_table(
 
 
 def cost_headline_html(view: CostView) -> str:
-    """TCO, risk-adjusted TCO and the present value of the costs, as one HTML line."""
+    """TCO, risk-adjusted TCO and the present value of the costs, as one HTML line.
+
+    Charges that fall after the horizon are left out of all three; when there are any, a
+    warning below the line names the items and the amount (nothing is dropped silently).
+    """
     cur = view.currency
     over = percent(view.overrun, decimals=0)
-    return (
+    head = (
         f"<p><b>TCO: {money(view.tco, cur)}</b> (overrun {over} included) &nbsp;·&nbsp; "
         f"<b>risk-adjusted TCO: {money(view.risk_adjusted_tco, cur)}</b> "
         f"(+{percent(view.risk_costs, decimals=0)}) &nbsp;·&nbsp; present value at "
         f"{percent(view.discount_rate, decimals=0)}: {money(view.pv_costs, cur)}</p>"
+    )
+    return head + after_horizon_html(view)
+
+
+def after_horizon_html(view: CostView) -> str:
+    """A warning naming the cost lines charged (partly) after the horizon, or "".
+
+    Returns
+    -------
+    str
+        Escaped HTML (item names are user text); empty when every charge is inside.
+    """
+    lines = view.schedule.lines
+    late = lines[lines["after_horizon"] > 0]
+    if late.empty:
+        return ""
+    items = ", ".join(
+        f"{html.escape(str(r['item']))} ({money(r['after_horizon'], html.escape(view.currency))})"
+        for _, r in late.iterrows()
+    )
+    total = money(view.schedule.excluded_after_horizon, html.escape(view.currency))
+    return note_html(
+        f"Left out of the TCO and the ROI: {total} charged after the horizon ends "
+        f"(Initial + {view.schedule.horizon_years} years): {items}. Correct the start month, "
+        "or raise horizon_years in case.yml to include them.",
+        warn=True,
     )

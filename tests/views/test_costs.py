@@ -135,3 +135,35 @@ def test_user_text_is_escaped(case_copy):
     html = table_html(ledger_table(load_case(folder)))
     assert "&lt;b&gt;Tablets&lt;/b&gt; &amp; co" in html
     assert "<b>Tablets" not in html
+
+
+def test_charges_after_the_horizon_are_named_on_the_costs_page(case_copy):
+    # A one-time 7,200 licence true-up dated after the horizon (go-live 2024-01 + 3 years
+    # ends 2026-12): left out of the TCO, and the page says so with the item and amount.
+    from roi_kit.case import load_case
+    from roi_kit.views.costs import after_horizon_html, cost_headline_html, cost_view
+
+    ledger = case_copy / "costs.csv"
+    text = ledger.read_text(encoding="utf-8")
+    header = text.splitlines()[0].split(",")
+    row = dict.fromkeys(header, "")
+    row.update(
+        item="Licence true-up <b>",
+        category="software",
+        type="one_time",
+        amount="7200",
+        frequency="once",
+        start="2027-03",
+    )
+    ledger.write_text(text + ",".join(row[h] for h in header) + "\n", encoding="utf-8")
+    view = cost_view(load_case(case_copy))
+    note = after_horizon_html(view)
+    assert "Licence true-up &lt;b&gt; (EUR 7,200)" in note
+    assert "Left out of the TCO" in note
+    assert note in cost_headline_html(view)
+
+
+def test_no_warning_when_every_charge_is_inside_the_horizon(sample_case):
+    from roi_kit.views.costs import after_horizon_html, cost_view
+
+    assert after_horizon_html(cost_view(sample_case)) == ""
