@@ -226,6 +226,17 @@ ASSUMPTIONS: Mapping[str, AssumptionSpec] = MappingProxyType(
                 1.0,
                 "Hours each active CRM user saves per week.",
             ),
+            # No default: productivity needs users the case states (adoption.csv or this
+            # number); a kit default here would count time nobody measured.
+            AssumptionSpec(
+                "active_users",
+                "users",
+                0.0,
+                MAX_MAGNITUDE,
+                None,
+                "Active CRM users behind the productivity line when the case has no "
+                "adoption table (ignored when it has one).",
+            ),
             AssumptionSpec(
                 "customer_annual_margin",
                 "currency/customer/year",

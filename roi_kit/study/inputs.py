@@ -26,7 +26,15 @@ __all__ = [
     "Inputs",
     "model_inputs",
     "cost_future_share",
+    "NO_USERS",
+    "HOURS_NOT_SET",
+    "productivity_reason",
 ]
+
+#: Why the productivity line is not counted when the case states no users.
+NO_USERS = "no adoption table and no active_users set"
+#: Why it is not counted when the hours saved are the kit's default, not the user's number.
+HOURS_NOT_SET = "hours_saved_per_user_week not set in case.yml (the kit default is not evidence)"
 
 #: The KPIs the money model reads, and the parameter name of each measured change.
 MEASURED_KPIS: Mapping[str, str] = {
@@ -165,7 +173,9 @@ class Inputs:
     annual_revenue : float, currency/year
         The CRM group's baseline revenue, annualised (for the cycle-time benefit).
     active_users : float, users
-        Active users at the end of the data (the mean of the last three months).
+        Active users behind the productivity line: from the adoption table (a review: the
+        mean over the after period; a projection: the mean of the last three rows), else
+        the ``active_users`` assumption, else 0.
     cost_years : ndarray, currency
         Cost per year [Initial, Year 1..N] before overrun and risk.
     schedule : CostSchedule
@@ -181,6 +191,14 @@ class Inputs:
         the end of the after period are actuals, not estimates).
     projected : bool
     currency : str
+    assumption_sources : dict of str to str
+        Assumption name -> its source (assumed, measured, benchmark).
+    productivity_reason : str
+        Why the productivity line is not counted ("" when it is): no users stated
+        (:data:`NO_USERS`) or hours saved left at the kit default (:data:`HOURS_NOT_SET`).
+    users_source : str
+        Source of ``active_users``: "measured" (the adoption table) or the source of the
+        ``active_users`` assumption.
     """
 
     changes: dict[str, MeasuredChange]
@@ -196,6 +214,8 @@ class Inputs:
     assumption_sources: dict[str, str] = field(default_factory=dict)
     ramp_months: int = 0
     cost_future_share: np.ndarray | None = None
+    productivity_reason: str = ""
+    users_source: str = "measured"
 
 
 def model_inputs(
@@ -236,7 +256,17 @@ def model_inputs(
         assumption_sources={k: a.source for k, a in case.assumptions.items()},
         ramp_months=ramp,
         cost_future_share=future,
+        productivity_reason=productivity_reason(case),
+        users_source=_users_source(case),
     )
+
+
+def _users_source(case: Case) -> str:
+    """Where the active users come from: the adoption table, else the assumption."""
+    if case.adoption is not None and len(case.adoption):
+        return "measured"
+    stated = case.assumptions.get("active_users")
+    return "measured" if stated is None else stated.source
 
 
 def _active_users(case: Case) -> float:
@@ -244,7 +274,9 @@ def _active_users(case: Case) -> float:
 
     A review uses the mean over the measured after period (ramp included, like the
     measured KPI changes); a projection, whose adoption table holds planned months, the
-    mean of its last three rows. Without an adoption table there are no users (0).
+    mean of its last three rows. Without an adoption table, the ``active_users``
+    assumption when the user set it, else no users (0): a count nobody stated is not
+    invented.
 
     Raises
     ------
@@ -255,7 +287,8 @@ def _active_users(case: Case) -> float:
     """
     table = case.adoption
     if table is None or not len(table):
-        return 0.0
+        stated = case.assumptions.get("active_users")
+        return 0.0 if stated is None else float(stated.likely)
     if case.after is None:
         return float(table["active_users"].tail(3).mean())
     start, end = case.after
@@ -270,6 +303,37 @@ def _active_users(case: Case) -> float:
             "case.yml"
         )
     return float(rows["active_users"].mean())
+
+
+def _user_set(case: Case, name: str) -> bool:
+    """Whether case.yml sets assumption ``name`` (not a value the kit filled in)."""
+    assumptions = case.config.get("assumptions") or {}
+    return name in assumptions
+
+
+def productivity_reason(case: Case) -> str:
+    """Why the productivity line cannot be counted for ``case``, or "" when it can.
+
+    Productivity is hours saved x users x rate: both the hours and the users must be
+    the user's own numbers. The users come from ``adoption.csv`` or the ``active_users``
+    assumption; the hours from ``hours_saved_per_user_week`` in case.yml (the kit's
+    default of 1 hour is a placeholder, never a finding).
+
+    Parameters
+    ----------
+    case : Case
+
+    Returns
+    -------
+    str
+        :data:`NO_USERS`, :data:`HOURS_NOT_SET`, or "" (counted).
+    """
+    has_table = case.adoption is not None and len(case.adoption) > 0
+    if not has_table and "active_users" not in case.assumptions:
+        return NO_USERS
+    if not _user_set(case, "hours_saved_per_user_week"):
+        return HOURS_NOT_SET
+    return ""
 
 
 def cost_future_share(case: Case, schedule: cs.CostSchedule) -> np.ndarray:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from roi_kit.money import benefits as bn
-from roi_kit.study.inputs import Inputs
+from roi_kit.study.inputs import HOURS_NOT_SET, NO_USERS, Inputs
 from roi_kit.study.params import _p
 
 __all__ = ["benefit_lines"]
@@ -47,7 +47,9 @@ def benefit_lines(inputs: Inputs, params: Mapping[str, Any]) -> list[bn.BenefitL
         lines.append(_cycle_line(inputs, params, src, margin, attribution))
     if "operating_cost" in inputs.changes:
         lines.append(_opex_line(inputs, params, src, attribution))
-    if inputs.active_users > 0 and "hours_saved_per_user_week" in params:
+    if "hours_saved_per_user_week" in params:
+        # Always listed: a line left out would hide that productivity was considered and why
+        # it is not in the total.
         lines.append(_productivity_line(inputs, params))
     lines = [_label_sources(ln, inputs.assumption_sources) for ln in lines]
     if inputs.projected:
@@ -130,16 +132,29 @@ def _opex_line(
     )
 
 
+#: What the user can do about each reason the productivity line is not counted.
+_PRODUCTIVITY_FIX = {
+    NO_USERS: "add adoption.csv (month, licensed_users, active_users) to the case folder, "
+    "or set assumptions.active_users in case.yml",
+    HOURS_NOT_SET: "set assumptions.hours_saved_per_user_week in case.yml to a number "
+    "you can support (a time study, a survey of users)",
+}
+
+
 def _productivity_line(inputs: Inputs, params: Mapping[str, Any]) -> bn.BenefitLine:
     """Hours saved x rate x recapture; not scaled by attribution (an assumption, not a
     measured change)."""
+    reason = inputs.productivity_reason
     line = bn.productivity_benefit(
         _p(params, "hours_saved_per_user_week"),
         inputs.active_users,
         _p(params, "loaded_hourly_rate"),
         _p(params, "recapture_factor"),
-        sources={"users": "measured"},
+        counted=not reason,
+        sources={"users": inputs.users_source},
     )
+    if reason:
+        return _with_note(line, f"not counted: {reason}. Fix: {_PRODUCTIVITY_FIX[reason]}")
     return _with_note(
         line,
         "time saved is not time worked (Nucleus Research): only the recaptured share "

@@ -49,6 +49,11 @@ _MODEL_ASSUMPTIONS = (
     "customer_annual_margin",
 )
 
+#: Assumptions that feed only the productivity line.
+_PRODUCTIVITY_ONLY = frozenset(
+    {"recapture_factor", "loaded_hourly_rate", "hours_saved_per_user_week"}
+)
+
 # A 95% two-sided interval spans 2 x 1.959964 standard errors; a normal Distribution's
 # low/high are its 5th/95th percentiles (2 x 1.644854 standard errors).
 _Z95 = 1.959963984540054
@@ -110,6 +115,8 @@ def uncertain_specs(case: Case, inputs: Inputs) -> dict[str, Distribution]:
     for name in _MODEL_ASSUMPTIONS:
         if name == "customer_annual_margin":
             continue  # feeds only the retention line, shown but never counted
+        if name in _PRODUCTIVITY_ONLY and inputs.productivity_reason:
+            continue  # the productivity line is not counted: drawing these moves nothing
         a = case.assumptions.get(name)
         if a is not None and a.high > a.low:
             specs[name] = spec_from_assumption(a)

@@ -161,6 +161,9 @@ def verdict(study: Study) -> list[str]:
         out.append(f"The answer hinges most on {PARAM_LABELS.get(top.assumption, top.assumption)}.")
     counted = [ln.name for ln in study.result.lines if ln.counted]
     out.append(f"Counted benefits: {', '.join(counted) if counted else 'none'}.")
+    if study.inputs.productivity_reason:
+        # Said on the front page: a reader would otherwise assume time saved was counted.
+        out.append(f"Productivity (time saved) is not counted: {study.inputs.productivity_reason}.")
     return out
 
 

@@ -19,7 +19,11 @@ if TYPE_CHECKING:
 __all__ = ["NO_GOALS", "NO_KPI_TICKED", "goals_html", "goals_parts"]
 
 #: The note shown in a report when the case sets no goals.
-NO_GOALS = "This case sets no goals yet (goals: in case.yml)."
+NO_GOALS = (
+    "This case sets no goals yet (goals: in case.yml). Goals would add a target change "
+    "per KPI: the rollout, tracking and summary steps would then say, KPI by KPI, whether "
+    "the CRM reached what it was bought for."
+)
 #: The note shown in the goal editor's preview when no KPI is ticked.
 NO_KPI_TICKED = "No KPI ticked."
 

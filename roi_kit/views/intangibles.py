@@ -26,6 +26,7 @@ from roi_kit.money import (
     SCORE_MIN,
     IntangibleItem,
     Scorecard,
+    scorecard,
 )
 from roi_kit.views.style import PALETTE, new_figure, plain
 from roi_kit.views.tables import table_html
@@ -40,6 +41,8 @@ __all__ = [
     "scorecard_summary_html",
     "scorecard_figure",
     "no_items_html",
+    "no_items_text",
+    "intangibles_headline",
 ]
 
 #: The one sentence every view of the scorecard carries.
@@ -225,11 +228,49 @@ def scorecard_figure(card: Scorecard, *, title: str | None = None, ax=None) -> F
     return fig
 
 
-def no_items_html() -> str:
-    """What a report says for a case that scores no intangibles yet."""
+def no_items_text(case: Case | None = None) -> list[str]:
+    """What a case that scores no intangibles is missing, and what scoring them would add.
+
+    Parameters
+    ----------
+    case : Case, optional
+        Named in the first sentence when given.
+
+    Returns
+    -------
+    list of str
+        Plain sentences (escape before putting into HTML).
+    """
     # Default items at the midpoint would read as a judgement nobody made: name them only.
-    names = ", ".join(html.escape(name) for name in DEFAULT_ITEMS)
-    return (
-        "<p>This case scores no intangibles yet (<code>intangibles</code> in case.yml). "
-        f"The source articles name: {names}.</p>"
-    )
+    names = ", ".join(DEFAULT_ITEMS)
+    who = f"{case.name!r}" if case is not None else "this case"
+    return [
+        f"Missing: {who} scores no intangibles yet (intangibles: in case.yml), so there is "
+        "no weighted score.",
+        "What it would add: a score from 1 to 5, a weight and the evidence for each value "
+        f"the money leaves out (the source articles name {names}), shown beside the ROI "
+        "and never added to it.",
+    ]
+
+
+def no_items_html(case: Case | None = None) -> str:
+    """What a report says for a case that scores no intangibles yet (escaped HTML)."""
+    return "".join(f"<p>{html.escape(t)}</p>" for t in no_items_text(case))
+
+
+def intangibles_headline(case: Case) -> str:
+    """The notebook's checked headline: the case's scorecard, or what is missing.
+
+    Parameters
+    ----------
+    case : Case
+
+    Returns
+    -------
+    str
+        :func:`scorecard_summary` of the case's items; for a case with none,
+        :func:`no_items_text` and :data:`NOT_MONEY` (never a score of default items).
+    """
+    if not case.intangibles:
+        return "\n".join([*no_items_text(case), NOT_MONEY])
+    return scorecard_summary(scorecard(case_items(case)))

@@ -19,6 +19,7 @@ from roi_kit import formatting as fmt
 from roi_kit.case import get_kpi
 from roi_kit.case import goals as case_goals
 from roi_kit.measure import adoption as adopt
+from roi_kit.study.inputs import NO_USERS, productivity_reason
 from roi_kit.views.baseline import go_live_line, month_positions, unit_text
 from roi_kit.views.style import PALETTE, money_axis, new_figure, plain
 from roi_kit.views.tables import note_html, table_html
@@ -34,6 +35,9 @@ __all__ = [
     "uplift_words",
     "adoption_verdict_html",
     "rollout_parts",
+    "has_adoption",
+    "no_adoption_text",
+    "no_adoption_html",
 ]
 
 
@@ -72,6 +76,63 @@ def adoption_summary_table(summary: adopt.AdoptionSummary) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["measure", "value"])
 
 
+def has_adoption(case: Case) -> bool:
+    """Whether the case has an adoption table with at least one row."""
+    return case.adoption is not None and len(case.adoption) > 0
+
+
+def _goal_labels(case: Case) -> str:
+    labels = [get_kpi(g.kpi, case.custom_kpis).label for g in case.goals]
+    return ", ".join(labels) if labels else "the goal KPIs (none are set yet)"
+
+
+def no_adoption_text(case: Case) -> list[str]:
+    """What a case without ``adoption.csv`` is missing, and what the table would add.
+
+    Every fact comes from ``case`` (its period, goals and assumptions).
+
+    Parameters
+    ----------
+    case : roi_kit.case.Case
+
+    Returns
+    -------
+    list of str
+        Plain sentences: what is missing, what the table would add, what it means for
+        the productivity line.
+    """
+    if case.after is not None:
+        start, end = case.after
+        months = f"the after period {start} to {end}"
+    else:
+        months = f"the planned months from go-live ({case.go_live})"
+    out = [
+        f"Missing: this case has no adoption table (adoption.csv), so the rollout step "
+        f"cannot show how many of the paid seats were used in {months}.",
+        "What it would add: one row per month with licensed_users and active_users "
+        "(trained_users optional) gives the adoption rate against the seats, the month it "
+        "reached the target level, the warning when use is too low to expect the benefit, "
+        f"and the check whether the gaps of {_goal_labels(case)} grow with use.",
+    ]
+    stated = case.assumptions.get("active_users")
+    if productivity_reason(case) == NO_USERS:
+        out.append(
+            "Productivity (time saved) is not counted: it needs the number of active users, "
+            "from adoption.csv or assumptions.active_users in case.yml."
+        )
+    elif stated is not None:
+        out.append(
+            f"Productivity (time saved) uses the {stated.likely:,.0f} active users set as "
+            "assumptions.active_users in case.yml (an assumption, not a measurement)."
+        )
+    return out
+
+
+def no_adoption_html(case: Case) -> str:
+    """:func:`no_adoption_text` as a warning note box (escaped HTML)."""
+    return note_html("<br>".join(html.escape(t) for t in no_adoption_text(case)), warn=True)
+
+
 def adoption_headline(
     case: Case,
     *,
@@ -88,6 +149,8 @@ def adoption_headline(
     warning_threshold : float, fraction
         Level below which :func:`roi_kit.measure.adoption.adoption_warning` warns.
     """
+    if not has_adoption(case):
+        return "\n".join(no_adoption_text(case))
     summary = adopt.adoption_summary(case, threshold=target)
     start, end = summary.period
     coverage = (

@@ -294,7 +294,7 @@ def show_intangibles(case: Case, *, report_mode: bool = False) -> None:
         show([], report_mode=False, widget=intangibles_panel(case))
         return
     if not case.intangibles:
-        show([no_items_html()], report_mode=True)
+        show([no_items_html(case)], report_mode=True)
         return
     card = scorecard(case_items(case))
     title = f"Intangible value: {case.name}"

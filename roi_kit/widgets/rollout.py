@@ -136,8 +136,12 @@ def rollout_panel(case: Case, *, report_mode: bool = False) -> None:
     case : roi_kit.case.Case
     report_mode : bool
         True: the default levels and the counterfactual gap for every goal KPI, static.
+        Without an adoption table, either mode shows what is missing and what it would add.
     """
-    if report_mode:
+    if not rollout_view.has_adoption(case):
+        # Nothing to slide without the table: say what is missing in either mode.
+        show([rollout_view.no_adoption_html(case)], report_mode=True)
+    elif report_mode:
         show(_parts(case, rollout(case, kpis=_goal_kpis(case))), report_mode=True)
     else:
         show((), report_mode=False, widget=rollout_widget(case))
