@@ -34,8 +34,9 @@ def _refused_quickly(path: Path) -> str:
     with pytest.raises(CaseError) as info:
         read_yaml(path)
     elapsed = time.perf_counter() - t0
-    # Generous bound: before the limits, the billion laughs ran past 90 s in `validate`.
-    assert elapsed < 2.0, elapsed
+    # Not a speed test (the machine may be loaded): a ceiling far above the refusal (well
+    # under 0.1 s idle) and far below the billion laughs without limits (past 90 s).
+    assert elapsed < 30.0, elapsed
     message = str(info.value)
     assert str(path) in message and "Fix:" in message, message
     assert len(message.splitlines()) == 1, message
