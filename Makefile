@@ -10,7 +10,7 @@ CASE ?= data/sample_case
 REPORTS ?= reports
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev report test lint lab app bench sample clean
+.PHONY: help venv dev report test lint lab app bench calibration sample clean
 
 help: ## list the targets
 	@echo "crm-roi-kit - make targets:"
@@ -50,8 +50,13 @@ lab: $(RUNTIME_STAMP) ## open JupyterLab on the notebooks
 app: $(RUNTIME_STAMP) ## serve the ROI notebook as a live app (Voila, sliders live, code hidden) on localhost:8866
 	$(BIN)/voila notebooks/07_roi.ipynb --no-browser --Voila.ip=127.0.0.1 --port=8866
 
-bench: $(DEV_STAMP) ## run the benchmarks (prints times and ratios)
-	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+bench: $(DEV_STAMP) ## run the speed benchmarks (prints times and ratios)
+	@for b in benchmarks/bench_*.py; do \
+		[ "$$b" = benchmarks/bench_calibration.py ] && continue; \
+		echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+calibration: $(DEV_STAMP) ## simulate every interval method on KPI-like series (400 reps, ~4 min on 2 cores)
+	$(BIN)/python benchmarks/bench_calibration.py --jobs 2
 
 sample: $(RUNTIME_STAMP) ## regenerate data/sample_case (byte-identical unless the generator changed)
 	$(BIN)/python -m roi_kit.case.sample
