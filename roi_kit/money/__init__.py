@@ -4,7 +4,7 @@ schedule, intangibles, reference points. Imports ``case`` and ``io``, never ``me
 Modules: ``finance``; ``benefits`` (gathers ``benefit_lines``, ``benefit_revenue``,
 ``benefit_retention``, ``benefit_operations``, ``realisation``, ``benefit_totals``);
 ``cost_ledger`` (reading the ledger) and ``costs`` (the schedule); ``intangibles``;
-``references``; ``_checks`` (the one input-check idiom, private).
+``references``; ``checks`` (the one input-check idiom, also used by the worked examples).
 """
 
 # The package's public names; modules inside import each other directly, never through

@@ -48,6 +48,23 @@ def _cannot(exc: FinanceInputError, what: str = "compute") -> str:
     return f"<p><b>Cannot {what}:</b> {exc}</p>"
 
 
+def _example_panel(controls: dict, a, parts, currency: str) -> w.Widget:
+    """A worked example's slider panel: ``parts(a', currency) -> (result, tables html, figure)``
+    recomputed with the sliders' values in ``a``; a slider value the example refuses shows why
+    in place of the tables (``panel.result`` is then None)."""
+    tables = w.HTML()
+
+    def render(**values):
+        try:
+            res, tables.value, fig = parts(replace(a, **values), currency)
+        except FinanceInputError as exc:
+            tables.value = _cannot(exc)
+            return None, []
+        return res, [fig]
+
+    return slider_panel(controls, render, header=[tables])
+
+
 def _b2b_parts(a: B2BAssumptions, currency: str):
     res = b2b_example(a)
     return res, b2b_html(res, currency), b2b_cash_flow_figure(res, currency)
@@ -95,17 +112,7 @@ def b2b_panel(a: B2BAssumptions | None = None, currency: str = "") -> w.Widget:
         "discount_rate": slider(a.discount_rate, 0.0, 0.30, 0.005, "Discount rate", ".1%", **_SIZE),
         "years": int_slider(a.years, 1, 10, "Years", **_SIZE),
     }
-    tables = w.HTML()
-
-    def render(**values):
-        try:
-            res, tables.value, fig = _b2b_parts(replace(a, **values), currency)
-        except FinanceInputError as exc:
-            tables.value = _cannot(exc)
-            return None, []
-        return res, [fig]
-
-    return slider_panel(controls, render, header=[tables])
+    return _example_panel(controls, a, _b2b_parts, currency)
 
 
 def show_b2b(
@@ -167,17 +174,7 @@ def healthcare_panel(a: HealthcareAssumptions | None = None, currency: str = "")
         ),
         "discount_rate": slider(a.discount_rate, 0.0, 0.30, 0.005, "Discount rate", ".1%", **_SIZE),
     }
-    tables = w.HTML()
-
-    def render(**values):
-        try:
-            res, tables.value, fig = _healthcare_parts(replace(a, **values), currency)
-        except FinanceInputError as exc:
-            tables.value = _cannot(exc)
-            return None, []
-        return res, [fig]
-
-    return slider_panel(controls, render, header=[tables])
+    return _example_panel(controls, a, _healthcare_parts, currency)
 
 
 def show_healthcare(
