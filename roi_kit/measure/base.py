@@ -115,7 +115,23 @@ class Comparison:
     pretrend_p : float or None
         ``did`` only: two-sided p-value of that slope (0 slope = parallel pre-trends).
     fake_go_live : pandas.Period or None
-        ``placebo`` only: the fake go-live month used.
+        ``placebo`` only: the fake go-live month used (the last one for a rolling placebo).
+    mde : float
+        Minimum detectable effect: the smallest change (absolute, in KPI units) that this
+        method on these data detects with 80% power at a 5% two-sided level, from the same
+        noise model as the interval. NaN when not computed.
+    valid : bool
+        False when a check found that the method's assumptions fail on these data (a random
+        walk for a fixed-trend model, diverging pre-trends for DiD, too few months ...): the
+        row is shown with its reason but its estimate is never counted as money.
+    validity : str
+        Why ``valid`` is False, in words (empty when valid).
+    pretrend_bias, pretrend_bias_low, pretrend_bias_high : float or None
+        DiD only: the bias over the after period that the baseline pre-trend implies if it
+        continued, in KPI units, with its interval at ``level``.
+    placebo_runs, placebo_flags : int or None
+        Placebo only: how many fake go-lives were run and how many of them flagged an effect
+        (interval excluding zero).
     """
 
     kpi: str
@@ -139,6 +155,14 @@ class Comparison:
     pretrend_slope: float | None = None
     pretrend_p: float | None = None
     fake_go_live: pd.Period | None = None
+    mde: float = math.nan
+    valid: bool = True
+    validity: str = ""
+    pretrend_bias: float | None = None
+    pretrend_bias_low: float | None = None
+    pretrend_bias_high: float | None = None
+    placebo_runs: int | None = None
+    placebo_flags: int | None = None
 
 
 # --------------------------------------------------------------------------------------------
