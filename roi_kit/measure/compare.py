@@ -70,6 +70,10 @@ _FRAME_COLUMNS = [
     "improvement",
     "reading",
     "note",
+    "mde",
+    "mde_pct",
+    "valid",
+    "validity",
 ]
 
 
@@ -126,7 +130,10 @@ def compare_frame(
     -------
     pandas.DataFrame
         Columns ``kpi, method, baseline, after, change, pct_change, low, high, excludes_zero,
-        improvement, reading, note``. A KPI with missing values in the windows has those
+        improvement, reading, note, mde, mde_pct, valid, validity``: ``mde`` is the minimum
+        detectable effect in KPI units (80% power, 5% two-sided), ``mde_pct`` the same as a
+        fraction of the baseline mean, ``valid`` False when a check found the method's
+        assumptions broken on these data (``validity`` says why; never counted as money). A KPI with missing values in the windows has those
         months dropped (named in ``note``); one left with too few months gets a row of NaN
         whose ``note`` says why.
     """
@@ -340,6 +347,10 @@ def _row(c: Comparison, text: str) -> dict[str, object]:
         "improvement": c.improvement,
         "reading": text,
         "note": c.note,
+        "mde": c.mde,
+        "mde_pct": abs(c.mde / c.baseline) if c.baseline else math.nan,
+        "valid": c.valid,
+        "validity": c.validity,
     }
 
 
@@ -359,6 +370,10 @@ def _failed_row(kpi: str, method: str, note: str, label: str) -> dict[str, objec
         "improvement": False,
         "reading": f"{label}: not measured ({note})",
         "note": note,
+        "mde": nan,
+        "mde_pct": nan,
+        "valid": False,
+        "validity": note,
     }
 
 

@@ -495,6 +495,7 @@ def test_compare_frame_rows_and_columns():
     assert list(out.columns) == [
         "kpi", "method", "baseline", "after", "change", "pct_change",
         "low", "high", "excludes_zero", "improvement", "reading", "note",
+        "mde", "mde_pct", "valid", "validity",
     ]  # fmt: skip
     methods = ["naive", "counterfactual", "placebo-counterfactual", "did", "placebo-did"]
     assert list(out.method) == methods * 2
