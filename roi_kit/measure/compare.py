@@ -133,7 +133,8 @@ def compare_frame(
         improvement, reading, note, mde, mde_pct, valid, validity``: ``mde`` is the minimum
         detectable effect in KPI units (80% power, 5% two-sided), ``mde_pct`` the same as a
         fraction of the baseline mean, ``valid`` False when a check found the method's
-        assumptions broken on these data (``validity`` says why; never counted as money). A KPI with missing values in the windows has those
+        assumptions broken on these data (``validity`` says why; never counted as money).
+        A KPI with missing values in the windows has those
         months dropped (named in ``note``); one left with too few months gets a row of NaN
         whose ``note`` says why.
     """
