@@ -6,14 +6,18 @@ series with a known CRM effect.
 Each scenario of :mod:`calibration_scenarios` is simulated ``--reps`` times in two arms, with
 no CRM effect and with +10% of the no-CRM level, and every method of the kit's comparison
 table is run on each draw through the public API (``roi_kit.measure``: ``naive``,
-``counterfactual``, ``did``, ``placebo``) with the options ``compare_all`` uses (the naive
-bootstrap seeded per run rather than with 0). Printed, as Markdown:
+``counterfactual``, ``state_space`` (with the control as a regressor, as ``compare_all``
+runs it), ``did``, ``did(..., trend=True)`` when the kit's ``did`` has that option,
+``placebo``) with the options ``compare_all`` uses. Printed, as Markdown:
 
 - per scenario and method: coverage of the true effect with no effect and with an effect
-  (± its Monte Carlo error ``sqrt(p (1 - p) / N)``), false-positive rate (no-effect runs whose
-  interval excludes zero), power (effect runs whose interval lies above zero), bias and mean
-  width relative to the effect, and how often the kit's own warnings fire (the ``note``
-  mentions strong autocorrelation, a trend-only fit, or differing pre-trends);
+  (± its Monte Carlo error ``sqrt(p (1 - p) / N)``), counted over the runs where the method
+  says its result is valid (``valid``; for ``naive``, never valid, over all runs),
+  false-positive rate (valid no-effect runs whose interval excludes zero), power (valid
+  effect runs whose interval lies above zero), bias and mean width relative to the effect,
+  the rate at which the kit flags the result as not valid, the mean minimum detectable
+  effect relative to the effect, and how often the kit's own warnings fire (the ``note``
+  mentions a possible random walk, a trend-only fit, or differing pre-trends);
 - ``naive*``: the naive interval against its own estimand (expected after mean minus
   expected baseline mean, trend and season included), to judge its bootstrap apart from its
   bias;
@@ -53,10 +57,12 @@ from calibration_scenarios import (
 )
 
 from roi_kit.errors import RoiKitError
-from roi_kit.measure import counterfactual, did, naive, placebo
+from roi_kit.measure import counterfactual, did, naive, placebo, state_space
 
 __all__ = [
     "ARMS",
+    "CANNOT_BE_VALID",
+    "check_calibration",
     "METHODS",
     "PLACEBOS",
     "WARNINGS",
@@ -68,14 +74,28 @@ __all__ = [
 ]
 
 #: The interval methods, in table order (each as ``compare_all`` runs it).
-METHODS = ("naive", "counterfactual", "did")
+METHODS = ("naive", "counterfactual", "state-space", "did", "did-trend")
+#: Per method, the scenarios where it cannot be valid: there the kit must say so (``valid``
+#: False) in at least 80% of the runs. A fixed trend + season model cannot separate the
+#: season from the trend on 6 or 12 seasonal months; DiD without a group trend cannot be
+#: valid when the groups drift apart.
+CANNOT_BE_VALID = {
+    "counterfactual": frozenset({"b12s", "b6s"}),
+    "state-space": frozenset({"b12s", "b6s"}),
+    "did": frozenset({"drift"}),
+    "did-trend": frozenset(),
+}
+#: The least share of runs in which a method that cannot be valid must say so.
+MIN_DETECTION = 0.80
+#: The coverage every result presented as valid must reach, within its Monte Carlo error.
+COVERAGE_BOUNDS = (0.90, 0.98)
 #: The placebo rows ``compare_all`` adds: a fake go-live inside the baseline.
 PLACEBOS = ("placebo-counterfactual", "placebo-did")
 #: The two arms of every scenario.
 ARMS = ("none", "effect")
 #: The kit's warnings, as words its ``note`` contains.
 WARNINGS = {
-    "autocorr": "strongly autocorrelated",
+    "random walk": "random walk",
     "trend-only": "trend-only",
     "pre-trend": "pre-trends differ",
 }
@@ -98,6 +118,8 @@ class Outcome:
     target: float
     note: str
     refused: bool = False
+    valid: bool = True
+    mde: float = float("nan")
 
     @property
     def covers(self) -> bool:
@@ -140,30 +162,56 @@ def _outcome(run, target: float) -> Outcome:
     """Run one method (a no-argument callable); a refusal by the kit becomes a refused row."""
     try:
         r = run()
-    except RoiKitError as exc:
+    except (RoiKitError, TypeError) as exc:  # TypeError: a did() without trend=
         nan = float("nan")
-        return Outcome(nan, nan, nan, target, str(exc), refused=True)
-    return Outcome(float(r.change), float(r.low), float(r.high), target, r.note)
+        return Outcome(nan, nan, nan, target, str(exc), refused=True, valid=False)
+    return Outcome(
+        float(r.change),
+        float(r.low),
+        float(r.high),
+        target,
+        r.note,
+        valid=bool(r.valid),
+        mde=float(r.mde),
+    )
 
 
-def _run_methods(draw: Draw, boot_seed: int) -> dict[str, Outcome]:
-    """Every method of the comparison table on one draw, with the kit's default options."""
+def _run_methods(
+    draw: Draw, boot_seed: int, methods: Sequence[str] | None = None
+) -> dict[str, Outcome]:
+    """The methods of the comparison table on one draw, with the kit's default options.
+
+    ``methods`` limits the run to some of ``METHODS`` and ``PLACEBOS`` (default: all).
+    """
     t, c, g = draw.treated, draw.control, draw.go_live
-    out = {
-        "naive": _outcome(lambda: naive(t, g, seed=boot_seed), draw.true_effect),
-        "counterfactual": _outcome(lambda: counterfactual(t, g), draw.true_effect),
-        "did": _outcome(lambda: did(t, c, g), draw.true_effect),
+    runs = {
+        "naive": lambda: naive(t, g, seed=boot_seed),
+        "counterfactual": lambda: counterfactual(t, g),
+        "state-space": lambda: state_space(t, g, control=c),
+        "did": lambda: did(t, c, g),
+        "did-trend": lambda: did(t, c, g, trend=True),
         # The placebo uses baseline months only, where nothing happened: its target is 0.
-        "placebo-counterfactual": _outcome(lambda: placebo(t, g), 0.0),
-        "placebo-did": _outcome(lambda: placebo(t, g, method="did", control=c), 0.0),
+        "placebo-counterfactual": lambda: placebo(t, g),
+        "placebo-did": lambda: placebo(t, g, method="did", control=c),
     }
-    n = out["naive"]
-    out["naive*"] = Outcome(n.change, n.low, n.high, draw.naive_target, n.note, n.refused)
+    wanted = set(methods) if methods is not None else set(runs)
+    out = {
+        name: _outcome(run, 0.0 if name.startswith("placebo") else draw.true_effect)
+        for name, run in runs.items()
+        if name in wanted
+    }
+    if "naive" in out:
+        n = out["naive"]
+        out["naive*"] = Outcome(
+            n.change, n.low, n.high, draw.naive_target, n.note, n.refused, n.valid, n.mde
+        )
     return out
 
 
-def run_scenario(scenario: Scenario, reps: int, seed: int) -> ScenarioResult:
-    """Simulate ``scenario`` ``reps`` times in each arm and run every method on each draw."""
+def run_scenario(
+    scenario: Scenario, reps: int, seed: int, methods: Sequence[str] | None = None
+) -> ScenarioResult:
+    """Simulate ``scenario`` ``reps`` times in each arm and run the methods on each draw."""
     t0 = time.perf_counter()
     outcomes: dict[str, dict[str, list[Outcome]]] = {arm: {} for arm in ARMS}
     effect = float("nan")
@@ -174,7 +222,7 @@ def run_scenario(scenario: Scenario, reps: int, seed: int) -> ScenarioResult:
             if arm == "effect":
                 effect = draw.true_effect  # the same every run: the effect is deterministic
             boot_seed = int(rng.integers(2**31))
-            for method, outcome in _run_methods(draw, boot_seed).items():
+            for method, outcome in _run_methods(draw, boot_seed, methods).items():
                 outcomes[arm].setdefault(method, []).append(outcome)
     return ScenarioResult(scenario, reps, effect, outcomes, time.perf_counter() - t0)
 
@@ -204,8 +252,15 @@ def _fmt(x: float, digits: int = 2) -> str:
     return "-" if math.isnan(x) else f"{x:+.{digits}f}" if x < 0 else f"{x:.{digits}f}"
 
 
-def _coverage_cell(runs: list[Outcome]) -> str:
+def _counted(runs: list[Outcome], method: str) -> list[Outcome]:
+    """The runs a method's coverage is judged on: computed and presented as valid (all
+    computed runs for the naive rows, which are never valid)."""
     ok = _computed(runs)
+    return ok if method.startswith("naive") else [o for o in ok if o.valid]
+
+
+def _coverage_cell(runs: list[Outcome], method: str) -> str:
+    ok = _counted(runs, method)
     p = _rate(o.covers for o in ok)
     return "-" if not ok else f"{p:.3f} ±{mc_error(p, len(ok)):.3f}"
 
@@ -218,22 +273,27 @@ def _warning_cells(runs: list[Outcome]) -> list[str]:
 def _method_row(res: ScenarioResult, method: str) -> list[str]:
     """One row of the main table: ``res.scenario`` by ``method``."""
     none, eff = res.outcomes["none"][method], res.outcomes["effect"][method]
-    ok_none, ok_eff = _computed(none), _computed(eff)
+    ok_none, ok_eff = _counted(none, method), _counted(eff, method)
     own = method == "naive*"
     fpr = "-" if own else _fmt(_rate(o.flags for o in ok_none), 3)
     power = "-" if own else _fmt(_rate(o.low > 0 for o in ok_eff), 3)
     bias = [_fmt(_mean(o.change - o.target for o in k) / res.effect) for k in (ok_none, ok_eff)]
     width = _fmt(_mean(o.high - o.low for o in ok_none + ok_eff) / res.effect)
-    refused = len(none) + len(eff) - len(ok_none) - len(ok_eff)
+    computed = _computed(none + eff)
+    invalid = _fmt(_rate(not o.valid for o in computed))
+    mde = _fmt(_mean(o.mde for o in computed if math.isfinite(o.mde)) / res.effect)
+    refused = len(none) + len(eff) - len(computed)
     return [
         res.scenario.label,
         method,
-        _coverage_cell(none),
-        _coverage_cell(eff),
+        _coverage_cell(none, method),
+        _coverage_cell(eff, method),
         fpr,
         power,
         *bias,
         width,
+        invalid,
+        mde,
         *_warning_cells(none + eff),
         str(refused),
     ]
@@ -281,6 +341,8 @@ MAIN_HEADER = [
     "bias/effect, no effect",
     "bias/effect, effect",
     "width/effect",
+    "flagged invalid",
+    "MDE/effect",
     *_WARN_HEADER,
     "refused",
 ]
@@ -299,8 +361,14 @@ def report(results: Sequence[ScenarioResult], seed: int, seconds: float) -> str:
     """The printed report: settings, the method table, the placebo table, the run time."""
     reps = results[0].reps if results else 0
     effects = ", ".join(f"{r.scenario.key} {r.effect:.2f}" for r in results)
-    main_rows = [_method_row(r, m) for r in results for m in (*METHODS, "naive*")]
-    placebo_rows = [_placebo_row(r, p) for r in results for p in PLACEBOS]
+    shown = [m for m in (*METHODS, "naive*") if results and m in results[0].outcomes["none"]]
+    main_rows = [_method_row(r, m) for r in results for m in shown]
+    placebo_rows = [
+        _placebo_row(r, p)
+        for r in results
+        for p in PLACEBOS
+        if p in r.outcomes["none"] and p.removeprefix("placebo-") in r.outcomes["none"]
+    ]
     times = ", ".join(f"{r.scenario.key} {r.seconds:.1f} s" for r in results)
     return "\n".join(
         [
@@ -311,8 +379,12 @@ def report(results: Sequence[ScenarioResult], seed: int, seconds: float) -> str:
             f"noise sd {SIGMA:g} per group (5% of the level); effect +{EFFECT_SHARE:.0%} of the "
             f"no-CRM level, in KPI units: {effects}. Monte Carlo error of a coverage near 0.95: "
             f"±{mc_error(0.95, reps):.3f} (sqrt(p(1-p)/N), N = {reps}). Bias and width are "
-            "relative to the effect; warning rates are over both arms; `naive*` is the naive "
-            "interval against its own estimand (expected after - baseline mean).",
+            "relative to the effect; coverage, false + and power count the runs the method "
+            "presents as valid (naive: all runs, it is never valid); flagged invalid, MDE and "
+            "warning rates are over both arms; `naive*` is the naive interval against its own "
+            "estimand (expected after - baseline mean).",
+            "",
+            check_summary(results),
             "",
             _markdown(MAIN_HEADER, main_rows),
             "",
@@ -323,6 +395,57 @@ def report(results: Sequence[ScenarioResult], seed: int, seconds: float) -> str:
             f"Run time: {seconds:.1f} s ({times}).",
         ]
     )
+
+
+def check_calibration(
+    results: Sequence[ScenarioResult], methods: Sequence[str] = METHODS
+) -> list[str]:
+    """Where the kit's honesty targets fail (issue 12, item 1), one line per failure.
+
+    For each scenario and method: in a scenario where the method cannot be valid
+    (:data:`CANNOT_BE_VALID`), it must say so in at least :data:`MIN_DETECTION` of its
+    computed runs; elsewhere the coverage of the runs it presents as valid, in each arm,
+    must lie within :data:`COVERAGE_BOUNDS` give or take its Monte Carlo error at the
+    nominal 0.95 (``sqrt(0.95 x 0.05 / N)``, N the valid runs). Methods not run are skipped.
+    """
+    failures = []
+    lo_bound, hi_bound = COVERAGE_BOUNDS
+    for res in results:
+        key = res.scenario.key
+        for method in methods:
+            if method not in res.outcomes["none"]:
+                continue
+            runs = _computed(res.outcomes["none"][method] + res.outcomes["effect"][method])
+            if key in CANNOT_BE_VALID.get(method, ()):
+                rate = _rate(not o.valid for o in runs)
+                if runs and rate < MIN_DETECTION:
+                    failures.append(f"{key} {method}: flagged invalid in {rate:.2f} of runs")
+                continue
+            for arm in ARMS:
+                ok = _counted(res.outcomes[arm][method], method)
+                if not ok:
+                    continue
+                p = _rate(o.covers for o in ok)
+                tol = mc_error(0.95, len(ok))
+                if not lo_bound - tol <= p <= hi_bound + tol:
+                    failures.append(
+                        f"{key} {method} ({arm}): coverage {p:.3f} of {len(ok)} valid runs "
+                        f"outside {lo_bound}-{hi_bound} +- {tol:.3f}"
+                    )
+    return failures
+
+
+def check_summary(results: Sequence[ScenarioResult]) -> str:
+    """The check of :func:`check_calibration` for the kit's own methods, in words."""
+    failures = check_calibration(
+        results, [m for m in METHODS if m != "naive"]
+    )  # naive is never valid: its own estimand is the naive* row
+    if not failures:
+        return (
+            "Check: every result presented as valid covers 0.90-0.98 (within its Monte Carlo "
+            "error), and where a method cannot be valid it says so in >= 80% of runs."
+        )
+    return "Check failed:\n" + "\n".join(f"- {f}" for f in failures)
 
 
 def main(argv: list[str] | None = None) -> int:

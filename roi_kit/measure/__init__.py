@@ -3,7 +3,10 @@ adoption. Imports ``case`` and ``io``, never ``money``.
 
 One method per module on a shared base (the layout of CausalPy's ``experiments``):
 ``base`` (the :class:`Comparison` result, input checks, windows, AR(1) statistics),
-``before_after`` (:func:`naive`), ``projection`` (:func:`counterfactual`), ``diff_in_diff``
+``before_after`` (:func:`naive`), ``projection`` (:func:`counterfactual`), ``local_level``
+(:func:`state_space`), ``noise_model`` (the AR(1) and
+local-level noise models), ``stationarity`` (ADF/KPSS), ``minimum_baseline``
+(:func:`baseline_limits`), ``detectable`` (MDE), ``diff_in_diff``
 (:func:`did`), ``placebo_check`` (:func:`placebo`), ``words`` (:func:`reading`), ``compare``
 (the table of every KPI by every method: :func:`compare_frame`, :func:`compare_all`) and
 ``adoption``; ``baseline`` (what the baseline supports) and ``progress`` (goals against
@@ -42,8 +45,15 @@ from roi_kit.measure.baseline import (
     baseline_statement,
 )
 from roi_kit.measure.before_after import naive
-from roi_kit.measure.compare import compare_all, compare_frame
+from roi_kit.measure.compare import DEFAULT_METHODS, METHODS, compare_all, compare_frame
+from roi_kit.measure.detectable import mde_from_interval, minimum_detectable_effect
 from roi_kit.measure.diff_in_diff import did
+from roi_kit.measure.local_level import state_space
+from roi_kit.measure.minimum_baseline import (
+    BaselineLimits,
+    baseline_limits,
+    case_baseline_limits,
+)
 from roi_kit.measure.placebo_check import placebo
 from roi_kit.measure.progress import (
     TrackingLines,
@@ -53,7 +63,8 @@ from roi_kit.measure.progress import (
     tracking_lines,
     true_effect_check,
 )
-from roi_kit.measure.projection import counterfactual
+from roi_kit.measure.projection import MIN_VALID_SEASONAL_MONTHS, counterfactual
+from roi_kit.measure.stationarity import Stationarity, stationarity_check
 from roi_kit.measure.words import percentage_points, reading
 
 __all__ = [
@@ -72,12 +83,23 @@ __all__ = [
     "Comparison",
     "naive",
     "counterfactual",
+    "state_space",
     "did",
     "placebo",
     "reading",
     "percentage_points",
     "compare_frame",
     "compare_all",
+    "METHODS",
+    "DEFAULT_METHODS",
+    "minimum_detectable_effect",
+    "mde_from_interval",
+    "BaselineLimits",
+    "baseline_limits",
+    "case_baseline_limits",
+    "Stationarity",
+    "stationarity_check",
+    "MIN_VALID_SEASONAL_MONTHS",
     "MIN_BASELINE_MONTHS",
     "MIN_AFTER_MONTHS",
     "MIN_SEASONAL_MONTHS",

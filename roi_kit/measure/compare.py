@@ -8,8 +8,13 @@ fall across go-live. The table therefore sets, for each KPI, each method beside 
 - ``counterfactual`` (:func:`~roi_kit.measure.counterfactual`, module
   :mod:`~roi_kit.measure.projection`) - actual minus a trend-and-season projection of the
   baseline;
+- ``state-space`` (:func:`~roi_kit.measure.state_space`, module
+  :mod:`~roi_kit.measure.local_level`) - actual minus a local-level + trend + season
+  forecast whose level may wander like a random walk (the control group's KPI as a
+  regressor when there is one);
 - ``did`` (:func:`~roi_kit.measure.did`, module :mod:`~roi_kit.measure.diff_in_diff`) -
-  difference-in-differences against a group without the CRM, with a pre-trend check;
+  difference-in-differences against a group without the CRM, with a pre-trend check
+  (``did-trend``: with a group-specific linear trend, on request);
 - ``placebo-<method>`` (:func:`~roi_kit.measure.placebo`, module
   :mod:`~roi_kit.measure.placebo_check`) - the method with a fake go-live inside the
   baseline, where a sound method finds nothing;
@@ -47,15 +52,24 @@ from roi_kit.measure.base import (
 )
 from roi_kit.measure.before_after import naive
 from roi_kit.measure.diff_in_diff import did
+from roi_kit.measure.local_level import state_space
 from roi_kit.measure.placebo_check import placebo
 from roi_kit.measure.projection import counterfactual
 from roi_kit.measure.words import percentage_points, reading
 
-__all__ = ["compare_frame", "compare_all"]
+__all__ = ["compare_frame", "compare_all", "METHODS", "DEFAULT_METHODS"]
+
+# Rows compare_all adds from the unit panel (measure.panel_table), not compare_frame.
+_PANEL_METHODS = ("panel-did", "staggered-did")
 
 # KPIs that are fractions in the data contract (data/README.md); they speak in percentage
 # points unless the caller passes its own formatter.
 _FRACTION_KPIS = frozenset({"win_rate", "lead_conversion"})
+
+#: The methods a comparison table can hold (placebo rows are added, not asked for).
+METHODS = ("naive", "counterfactual", "state-space", "did", "did-trend")
+#: The default rows: every method that needs no option (DiD only with a control group).
+DEFAULT_METHODS = ("naive", "counterfactual", "state-space", "did", "did-trend")
 
 _FRAME_COLUMNS = [
     "kpi",
@@ -89,7 +103,7 @@ def compare_frame(
     treated: str | None = None,
     control: str | None = None,
     targets: Mapping[str, tuple[float, str]] | None = None,
-    methods: Sequence[str] = ("naive", "counterfactual", "did"),
+    methods: Sequence[str] = DEFAULT_METHODS,
     level: float = 0.95,
     seed: int = 0,
     formatters: Mapping[str, Callable[[float], str]] | None = None,
@@ -115,8 +129,9 @@ def compare_frame(
     targets : mapping of str to (float, str), optional
         Per KPI ``(target, target_kind)`` as in :func:`reading`.
     methods : sequence of str
-        Any of ``"naive"``, ``"counterfactual"``, ``"did"``. A placebo row is added for the
-        counterfactual and for DiD.
+        Any of :data:`METHODS` (``"naive"``, ``"counterfactual"``, ``"state-space"``,
+        ``"did"``, ``"did-trend"``); default :data:`DEFAULT_METHODS`. A placebo row is added
+        for the counterfactual and for DiD; the DiD rows need a control group.
     level : float, fraction
         Interval level.
     seed : int
@@ -138,10 +153,10 @@ def compare_frame(
         months dropped (named in ``note``); one left with too few months gets a row of NaN
         whose ``note`` says why.
     """
-    unknown = [m for m in methods if m not in ("naive", "counterfactual", "did")]
+    unknown = [m for m in methods if m not in METHODS]
     if unknown:
         raise CompareInputError(
-            f"unknown method(s) {unknown}; choose from 'naive', 'counterfactual', 'did'"
+            f"unknown method(s) {unknown}; choose from " + ", ".join(repr(m) for m in METHODS)
         )
     if "month" not in kpis.columns:
         raise CompareInputError("the KPI table needs a 'month' column")
@@ -206,7 +221,8 @@ def _kpi_rows(
     tgt, kind = target if target is not None else (None, "absolute")
     rows: list[dict[str, object]] = []
     for name in _row_methods(methods, has_control):
-        note = _join(t_note, c_note, pair_note) if name.endswith("did") else t_note
+        paired = "did" in name or name == "state-space"
+        note = _join(t_note, c_note, pair_note) if paired else t_note
         try:
             result = _run_method(name, t_series, pair, go_live, windows, seed, common)
         except RoiKitError as exc:
@@ -257,18 +273,40 @@ def _run_method(
         return counterfactual(series, go_live, baseline=baseline, after=after, **common)
     if name == "placebo-counterfactual":
         return placebo(series, go_live, baseline=baseline, **common)
+    if name == "state-space":
+        # With a control group, its KPI is a regressor (on the months both groups have).
+        t_series, control = pair if pair is not None else (series, None)
+        return state_space(
+            t_series, go_live, control=control, baseline=baseline, after=after, **common
+        )
     if pair is None:  # not reached: _row_methods lists DiD rows only when there is a control
         raise CompareInputError(f"{name} needs a control group: set group_column and control")
     if name == "did":
         return did(*pair, go_live, baseline=baseline, after=after, **common)
+    if name == "did-trend":
+        return _did_trend(pair, go_live, baseline, after, common)
     return placebo(pair[0], go_live, method="did", control=pair[1], baseline=baseline, **common)
+
+
+def _did_trend(
+    pair: tuple[pd.Series, pd.Series],
+    go_live: pd.Period,
+    baseline: tuple[pd.Period, pd.Period],
+    after: tuple[pd.Period, pd.Period],
+    common: dict[str, Any],
+) -> Comparison:
+    """DiD with a group-specific linear trend (``did(..., trend=True)``)."""
+    try:
+        return did(*pair, go_live, baseline=baseline, after=after, trend=True, **common)
+    except TypeError as exc:  # a did() without the trend option
+        raise CompareInputError("this version of did() has no trend option") from exc
 
 
 def _row_methods(methods: Sequence[str], has_control: bool) -> list[str]:
     """Row methods in display order: each method, then its placebo; DiD only with a control."""
     names: list[str] = []
     for method in methods:
-        if method == "did" and not has_control:
+        if method in ("did", "did-trend") and not has_control:
             continue
         names.append(method)
         if method in ("counterfactual", "did"):
@@ -381,7 +419,7 @@ def _failed_row(kpi: str, method: str, note: str, label: str) -> dict[str, objec
 def compare_all(
     case: Any,
     *,
-    methods: Sequence[str] = ("naive", "counterfactual", "did"),
+    methods: Sequence[str] = DEFAULT_METHODS,
     level: float = 0.95,
     seed: int = 0,
 ) -> pd.DataFrame:
@@ -396,7 +434,10 @@ def compare_all(
     case : roi_kit.case.Case
         A review case (a projection has no after period to measure).
     methods : sequence of str
-        Any of ``"naive"``, ``"counterfactual"``, ``"did"`` (DiD needs a control group).
+        Any of :data:`METHODS` (the DiD rows need a control group). With ``"did"`` (or
+        ``"panel-did"``) a case with units, several control groups or staggered go-lives
+        also gets its panel rows (``panel-did`` / ``staggered-did``,
+        :func:`roi_kit.measure.panel_table.panel_rows`).
     level : float, fraction
         Interval level.
     seed : int
@@ -427,8 +468,12 @@ def compare_all(
             formatters[name] = partial(format_value, kpi=kpi, currency=case.currency)
     targets = {g.kpi: (g.target, g.target_kind) for g in case.goals}
     group = case.groups
-    wanted = [m for m in methods if m != "did" or group is not None]
-    return compare_frame(
+    wanted = [
+        m
+        for m in methods
+        if m not in _PANEL_METHODS and (not m.startswith("did") or group is not None)
+    ]
+    frame = compare_frame(
         case.kpis,
         go_live=case.go_live,
         baseline=case.baseline,
@@ -444,3 +489,11 @@ def compare_all(
         seed=seed,
         formatters=formatters,
     )
+    # Units, several control groups or staggered go-lives add the panel rows
+    # (measure.panel_table); a case with one treated and one control series has none.
+    from roi_kit.measure.panel_table import panel_rows
+
+    if not any(m in methods for m in ("did", *_PANEL_METHODS)):
+        return frame
+    panel = panel_rows(case, level=level, seed=seed)
+    return pd.concat([frame, panel], ignore_index=True) if len(panel) else frame

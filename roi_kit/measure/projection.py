@@ -7,30 +7,29 @@ over the after months; the effect is the mean gap between what happened and that
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
-from scipy import stats
-
-# The OLS class itself, not statsmodels.api: the api module loads every model family and
-# costs about a second at import.
-from statsmodels.regression.linear_model import OLS
 
 from roi_kit.measure.base import (
     MIN_SEASONAL_MONTHS,
     CompareInputError,
     Comparison,
-    _ar1_cov,
-    _autocorrelation_note,
     _check_options,
     _check_series,
     _finish,
+    _join,
     _series_name,
     _split,
 )
+from roi_kit.measure.detectable import mde_from_interval
+from roi_kit.measure.noise_model import fit_ar1, interval, predict
+from roi_kit.measure.stationarity import stationarity_check
 
-__all__ = ["counterfactual"]
+__all__ = ["counterfactual", "MIN_VALID_SEASONAL_MONTHS"]
+
+#: Fewest baseline months for which the trend + season counterfactual is presented as valid
+#: (measured with benchmarks/calibration_scenarios.py; see :func:`_validity`).
+MIN_VALID_SEASONAL_MONTHS = 24
 
 
 def counterfactual(
@@ -51,11 +50,19 @@ def counterfactual(
     and projected over the after months. The effect is the mean of ``actual - projected``
     over the after months.
 
-    Its interval combines the uncertainty of the fitted line (``a' Cov(beta) a`` with ``a``
-    the mean after design row) and the noise of the after months around it (``s^2 / n_after``
-    for independent months), with a t distribution on the residual degrees of freedom. By
-    default both terms, and their covariance, come from an AR(1) error model estimated on
-    the baseline residuals (see :mod:`roi_kit.measure.base`), so autocorrelated months widen it.
+    The noise is modelled as AR(1) and the model fitted by restricted likelihood, averaging
+    over the autocorrelation instead of plugging one estimate in (:mod:`noise_model`): the
+    projection is the GLS trend and season plus what the last baseline residuals say about
+    the first after months, and the interval is that prediction's error (the uncertainty of
+    the fitted line, the noise of the after months and their correlation). The minimum
+    detectable effect comes from the same interval. A stationarity check (ADF/KPSS,
+    :mod:`stationarity`) on the baseline residuals warns when the level may wander like a
+    random walk.
+
+    ``valid`` is False (and ``validity`` says why) when the model cannot be trusted on this
+    baseline: a trend-only fit chosen because the baseline is too short to separate the
+    season from the trend, a seasonal fit on fewer than ``MIN_VALID_SEASONAL_MONTHS``, or
+    a baseline whose level may wander like a random walk (:func:`stationarity_check`).
 
     Parameters
     ----------
@@ -72,10 +79,12 @@ def counterfactual(
     seasonal : bool, optional
         Fit month-of-year effects. Default: when the baseline has at least
         ``MIN_SEASONAL_MONTHS`` (17) months covering all twelve calendar months; otherwise
-        the model is trend-only and ``note`` says so. Forcing ``True`` without enough months
-        is refused.
+        the model is trend-only, ``note`` says so and the result is not valid (it cannot
+        tell a season from a trend). ``False``: the caller says the KPI has no season, and a
+        trend-only fit is valid. Forcing ``True`` without enough months is refused.
     autocorrelation : {"ar1", "none"}
-        ``"ar1"``: AR(1)-robust interval (default); ``"none"``: independent months.
+        ``"ar1"``: AR(1) noise with the autocorrelation averaged out (default); ``"none"``:
+        independent months (the textbook OLS prediction interval).
     kpi : str
         KPI name stored in the result.
 
@@ -83,7 +92,8 @@ def counterfactual(
     -------
     Comparison
         ``method="counterfactual"``, with ``projected``, ``band_low`` and ``band_high``
-        (per-month prediction band: where one month's value would fall with no effect).
+        (per-month prediction band: where one month's value would fall with no effect),
+        ``mde``, ``valid`` and ``validity``.
 
     References
     ----------
@@ -103,8 +113,13 @@ def counterfactual(
     ...               index=pd.period_range("2023-01", periods=16, freq="M"))
     >>> y.iloc[10:] += 4
     >>> r = counterfactual(y, pd.Period("2023-11", "M"))
-    >>> round(r.change, 6), r.note.startswith("trend-only")
-    (4.0, True)
+    >>> round(r.change, 6), "trend-only" in r.note, r.valid
+    (4.0, True, False)
+
+    Said to have no season, the same fit is valid:
+
+    >>> counterfactual(y, pd.Period("2023-11", "M"), seasonal=False).valid
+    True
     """
     go_live = _check_options(direction, level, go_live, autocorrelation)
     series = _check_series(series, _series_name(kpi))
@@ -112,45 +127,87 @@ def counterfactual(
     tb, ta = before.index.asi8.astype(float), later.index.asi8.astype(float)
     mb, ma = before.index.month.to_numpy(), later.index.month.to_numpy()
     n_b, n_a = len(before), len(later)
+    auto = seasonal is None
     seasonal, note = _seasonality(seasonal, n_b, mb, kpi)
 
     t0 = int(tb[0])
     Xb = _design(tb, mb, t0, seasonal)
     Xa = _design(ta, ma, t0, seasonal)
-    fit = OLS(before.to_numpy(), Xb).fit()
-    df = float(fit.df_resid)
-    if df < 1:
+    if n_b - Xb.shape[1] < 1:
         raise CompareInputError(f"{kpi or 'KPI'}: the baseline is too short to fit a trend")
-    beta, scale = fit.params, float(fit.scale)
-    cov, rho = _ar1_cov(Xb, tb, fit.resid, scale, autocorrelation)
-
-    projected = Xa @ beta
-    gap = later.to_numpy() - projected
-    change = float(gap.mean())
-    var = _effect_variance(Xb, Xa, tb, ta, cov, scale, rho, autocorrelation)
-    tq = float(stats.t.ppf(0.5 + level / 2, df))
-    half = tq * math.sqrt(max(var, 0.0))
-
-    per_month = np.sqrt(np.einsum("ij,jk,ik->i", Xa, cov, Xa) + scale)
+    fit = fit_ar1(before.to_numpy(), Xb, tb, estimate_rho=autocorrelation == "ar1")
+    pred = predict(fit, Xa, ta)
+    actual = float(later.mean())
+    change = actual - pred.mean
+    # The effect is actual - prediction: its interval is the prediction's, mirrored.
+    p_low, p_high = interval(pred.weights, pred.means, pred.sds, pred.df, level)
+    low, high = actual - p_high, actual - p_low
+    band = interval(pred.weights, pred.month_means, pred.month_sds, pred.df, level)
+    check = stationarity_check(fit.resid, high_rho_share=float(fit.weights[fit.rhos > 0.9].sum()))
+    valid, validity = _validity(auto, seasonal, n_b, kpi)
+    if valid and check.unit_root:
+        valid, validity = (
+            False,
+            (
+                f"not valid: {check.note}, and a fixed trend cannot be trusted on a wandering "
+                "level; use the state-space or DiD row"
+            ),
+        )
+    note = _join(note, _noise_note(fit.rho, autocorrelation), "" if validity else check.note)
     idx = later.index
-    note = _autocorrelation_note(note, rho)
     return _finish(
         kpi=kpi,
         method="counterfactual",
         direction=direction,
         baseline=float(before.mean()),
-        after=float(later.mean()),
+        after=actual,
         change=change,
-        low=change - half,
-        high=change + half,
+        low=low,
+        high=high,
         level=level,
-        note=note,
+        note=_join(validity, note),
         n_baseline=n_b,
         n_after=n_a,
-        projected=pd.Series(projected, index=idx, name="projected"),
-        band_low=pd.Series(projected - tq * per_month, index=idx, name="band_low"),
-        band_high=pd.Series(projected + tq * per_month, index=idx, name="band_high"),
+        projected=pd.Series(pred.per_month, index=idx, name="projected"),
+        band_low=pd.Series(band[0], index=idx, name="band_low"),
+        band_high=pd.Series(band[1], index=idx, name="band_high"),
+        mde=mde_from_interval(low, high, level, pred.df),
+        valid=valid,
+        validity=validity,
     )
+
+
+def _noise_note(rho: float, autocorrelation: str) -> str:
+    """What the interval allowed for, in words."""
+    if autocorrelation == "none":
+        return "independent-months interval (autocorrelation='none')"
+    return (
+        f"interval allows for autocorrelated months (AR(1) noise, autocorrelation about "
+        f"{rho:.2f}, averaged over its uncertainty)"
+    )
+
+
+def _validity(auto: bool, seasonal: bool, n_b: int, kpi: str) -> tuple[bool, str]:
+    """Whether the fitted model can be valid on this baseline, and why not.
+
+    A trend-only fit chosen because the baseline is too short for month-of-year effects
+    cannot tell a season from a trend (issue 12: biased by +90% and +185% of the effect on
+    12 and 6 seasonal months); it is valid only when the caller says the KPI has no season
+    (``seasonal=False``). A seasonal fit needs ``MIN_VALID_SEASONAL_MONTHS`` (measured).
+    """
+    if auto and not seasonal:
+        return False, (
+            f"not valid: {n_b} baseline months cannot separate a month-of-year season from "
+            f"the trend (a seasonal fit needs {MIN_VALID_SEASONAL_MONTHS}); use DiD against "
+            "a control group, or pass seasonal=False if this KPI has no season"
+        )
+    if seasonal and n_b < MIN_VALID_SEASONAL_MONTHS:
+        return False, (
+            f"not valid: {n_b} baseline months are too few for a trend + season fit to keep "
+            f"its coverage (measured: {MIN_VALID_SEASONAL_MONTHS} needed); use DiD against a "
+            "control group"
+        )
+    return True, ""
 
 
 def _seasonality(seasonal: bool | None, n_b: int, months: np.ndarray, kpi: str) -> tuple[bool, str]:
@@ -181,36 +238,6 @@ def _seasonality(seasonal: bool | None, n_b: int, months: np.ndarray, kpi: str) 
         else "the baseline does not cover all 12 calendar months"
     )
     return False, f"trend-only: {why}; seasonal swings are not removed"
-
-
-def _effect_variance(
-    Xb: np.ndarray,
-    Xa: np.ndarray,
-    tb: np.ndarray,
-    ta: np.ndarray,
-    cov: np.ndarray,
-    scale: float,
-    rho: float,
-    autocorrelation: str,
-) -> float:
-    """Variance of the estimated effect, in squared KPI units.
-
-    ``Var(mean(e_after) - abar' beta_hat)``: noise of the after months + error of the fitted
-    line - 2 x their covariance (nonzero only when the months are autocorrelated). ``tb`` and
-    ``ta`` are month ordinals of the baseline and after rows, ``cov`` the coefficient
-    covariance and ``scale`` the residual variance of the baseline fit.
-    """
-    n_a = len(ta)
-    abar = Xa.mean(axis=0)
-    if autocorrelation == "ar1":
-        s_aa = scale * rho ** np.abs(ta[:, None] - ta[None, :])
-        s_ba = scale * rho ** np.abs(tb[:, None] - ta[None, :])
-        noise = float(s_aa.sum()) / n_a**2
-        bread = np.linalg.pinv(Xb.T @ Xb) @ Xb.T
-        cross = float(abar @ bread @ s_ba.sum(axis=1)) / n_a
-    else:
-        noise, cross = scale / n_a, 0.0
-    return noise + float(abar @ cov @ abar) - 2.0 * cross
 
 
 def _design(t: np.ndarray, months: np.ndarray, t0: int, seasonal: bool) -> np.ndarray:

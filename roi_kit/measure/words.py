@@ -63,8 +63,8 @@ def reading(
     ...               index=pd.period_range("2024-01", periods=6, freq="M"))
     >>> print(reading(naive(s, pd.Period("2024-04", "M")), label="Deals won"))
     ... # doctest: +NORMALIZE_WHITESPACE
-    Deals won rose 5.00 (95% interval +3.67 to +6.33); an improvement
-    (naive before/after: includes any trend and season)
+    Deals won rose 5.00 (95% interval -7.71 to +17.7); the interval includes zero, so this
+    is not yet evidence of a change (naive before/after: includes any trend and season)
     """
     if target_kind not in ("absolute", "relative"):
         raise CompareInputError(
@@ -76,6 +76,8 @@ def reading(
         return f"{label}: not measured ({c.note})" if c.note else f"{label}: not measured"
     pct_level = f"{c.level * 100:g}%"
     interval = f"{pct_level} interval {_span(fmt, c.low, c.high)}"
+    if c.method.startswith("placebo") and (c.placebo_runs or 0) > 1:
+        return _rolling_placebo_words(c, label, fmt)
     if c.method.startswith("placebo"):
         found = "finds" if c.excludes_zero else "finds no effect"
         if c.excludes_zero:
@@ -91,10 +93,7 @@ def reading(
     verb = "rose" if c.change > 0 else "fell" if c.change < 0 else "did not change"
     size = fmt(abs(c.change)) if c.change != 0 else ""
     head = f"{label} {verb}" + (f" {size}" if size else "")
-    if c.method != "naive" and c.method != "did":
-        head += " compared with its baseline trend" if c.method == "counterfactual" else ""
-    elif c.method == "did":
-        head += " relative to the control group"
+    head += _METHOD_WORDS.get(c.method, "")
     text = f"{head} ({interval})"
     if not c.excludes_zero:
         text += "; the interval includes zero, so this is not yet evidence of a change"
@@ -107,6 +106,33 @@ def reading(
     if c.method == "naive":
         text += " (naive before/after: includes any trend and season)"
     return text
+
+
+# How each method's estimate is relative to something, in the reading's first clause.
+_METHOD_WORDS = {
+    "counterfactual": " compared with its baseline trend",
+    "state-space": " compared with its baseline trend",
+    "did": " relative to the control group",
+    "did-trend": " relative to the control group, allowing each group its own trend",
+    "panel-did": " relative to the control units",
+    "staggered-did": " relative to the units not yet live",
+}
+
+
+def _rolling_placebo_words(c: Comparison, label: str, fmt: Callable[[float], str]) -> str:
+    """A rolling placebo in words: how many fake go-lives flagged, against 5% by chance.
+
+    Its low/high are the range of the placebo estimates, not an interval.
+    """
+    runs, flags = int(c.placebo_runs or 0), int(c.placebo_flags or 0)
+    head = (
+        f"{label}, placebo check ({runs} fake go-lives inside the baseline): {flags} flagged "
+        f"an effect ({flags / runs:.0%}, against about 5% by chance); estimates ranged "
+        f"{_span(fmt, c.low, c.high)}"
+    )
+    if c.excludes_zero:
+        return head + ": more often than chance allows, so treat the real result with caution"
+    return head + ": no more often than chance, as it should"
 
 
 def _target_words(c: Comparison, fmt: Callable[[float], str], target: float, kind: str) -> str:
