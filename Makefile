@@ -10,7 +10,7 @@ CASE ?= data/sample_case
 REPORTS ?= reports
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev report test lint lab app bench calibration sample clean
+.PHONY: help venv dev report test lint lab app bench calibration calibration-panels sample clean
 
 help: ## list the targets
 	@echo "crm-roi-kit - make targets:"
@@ -52,11 +52,14 @@ app: $(RUNTIME_STAMP) ## serve the ROI notebook as a live app (Voila, sliders li
 
 bench: $(DEV_STAMP) ## run the speed benchmarks (prints times and ratios)
 	@for b in benchmarks/bench_*.py; do \
-		[ "$$b" = benchmarks/bench_calibration.py ] && continue; \
+		case "$$b" in benchmarks/bench_calibration*) continue;; esac; \
 		echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 calibration: $(DEV_STAMP) ## simulate every interval method on KPI-like series (400 reps, ~4 min on 2 cores)
 	$(BIN)/python benchmarks/bench_calibration.py --jobs 2
+
+calibration-panels: $(DEV_STAMP) ## simulate the panel DiD methods (200 reps; about 8 min of CPU)
+	$(BIN)/python benchmarks/bench_calibration_panels.py --jobs 2
 
 sample: $(RUNTIME_STAMP) ## regenerate data/sample_case (byte-identical unless the generator changed)
 	$(BIN)/python -m roi_kit.case.sample

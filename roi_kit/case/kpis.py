@@ -27,6 +27,9 @@ __all__ = [
     "get_kpi",
     "is_improvement",
     "format_value",
+    "unit_rule",
+    "unit_weights",
+    "aggregate_units",
 ]
 
 #: Which way a KPI is better.
@@ -255,3 +258,118 @@ def format_value(value: float | None, kpi: Kpi, currency: str = "") -> str:
     if unit == "score":
         return f"{number:,.2f}"
     return f"{number:,.1f} {unit}".rstrip()
+
+
+# --------------------------------------------------------------------------------------
+# Units inside groups: how a KPI of several units adds up to the group's value
+
+
+# Why these rules: a group's win rate is its won deals over its closed deals, not the mean
+# of its reps' win rates (a rep with 1 deal would weigh as much as one with 50); likewise
+# the average deal size is revenue over deals won. Amounts and counts add up. A KPI with no
+# denominator in the table (csat, acquisition_cost, lead conversion, custom scores) is the
+# plain mean over the units that have it, as data/README.md says.
+_SUMMED_KINDS = ("money", "count")
+_BY_DEALS = ("avg_deal_size", "sales_cycle_days")
+_MEANS = ("acquisition_cost", "csat", "lead_conversion")
+
+
+def unit_rule(kpi: Kpi) -> str:
+    """How ``kpi`` of several units is combined into one group value.
+
+    Returns
+    -------
+    str
+        ``"sum"`` (amounts and counts), ``"deals"`` (weighted by ``deals_won``: average
+        deal size, sales cycle), ``"closed"`` (win rate: weighted by closed deals,
+        ``deals_won / win_rate``) or ``"mean"`` (no denominator in the table).
+
+    Examples
+    --------
+    >>> unit_rule(CATALOGUE["win_rate"]), unit_rule(CATALOGUE["revenue"])
+    ('closed', 'sum')
+    """
+    if kpi.name == "win_rate":
+        return "closed"
+    if kpi.name in _BY_DEALS:
+        return "deals"
+    if kpi.name in _MEANS or kpi.kind not in _SUMMED_KINDS:
+        return "mean"
+    return "sum"
+
+
+def unit_weights(df, kpi: Kpi):
+    """The weight of each unit row of ``kpi`` in its group value (a float Series).
+
+    ``deals_won`` for ``"deals"``, closed deals ``deals_won / win_rate`` for ``"closed"`` (a
+    row with no win makes no closed deal known, weight 0, unless ``deals_lost`` is in the
+    table: then won + lost), 1 for ``"sum"`` and ``"mean"``.
+
+    Raises
+    ------
+    CaseError
+        The weight column (``deals_won``) is not in the table.
+    """
+    rule = unit_rule(kpi)
+    if rule in ("sum", "mean"):
+        return df[kpi.name].astype(float) * 0.0 + 1.0
+    if "deals_won" not in df.columns:
+        raise CaseError(
+            f"{kpi.name} of several units is weighted by deals_won, which the table lacks; "
+            f"add a deals_won column per unit, or give {kpi.name} per group (no unit column)"
+        )
+    won = df["deals_won"].astype(float)
+    if rule == "deals":
+        return won
+    if "deals_lost" in df.columns:
+        return won + df["deals_lost"].astype(float)
+    rate = df[kpi.name].astype(float)
+    return (won / rate.where(rate > 0)).fillna(0.0)
+
+
+def aggregate_units(df, keys: list[str], kpis: Iterable[Kpi]):
+    """Group totals of a unit table: one row per ``keys`` (month, group), KPIs combined.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Unit rows: the ``keys`` columns, a unit column and the KPI columns.
+    keys : list of str
+        The columns that identify a group row (``["month", "region"]``).
+    kpis : iterable of Kpi
+        The KPI columns to combine, each by :func:`unit_rule` (missing cells are skipped;
+        a group month with no value stays missing).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``keys`` then the KPIs, sorted by ``keys``.
+
+    Examples
+    --------
+    Two reps in one month: 2 wins of 4 closed deals and 1 win of 1; the group's win rate is
+    3 / 5 = 0.6, not the mean 0.75 of the reps' rates.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"month": ["2024-01"] * 2, "rep": ["a", "b"], "deals_won": [2, 1],
+    ...                   "win_rate": [0.5, 1.0]})
+    >>> aggregate_units(t, ["month"], [CATALOGUE["deals_won"], CATALOGUE["win_rate"]])
+         month  deals_won  win_rate
+    0  2024-01        3.0       0.6
+    """
+    out = None
+    for kpi in kpis:
+        value = df[kpi.name].astype(float)
+        weight = unit_weights(df, kpi).where(value.notna(), 0.0)
+        rule = unit_rule(kpi)
+        parts = df[keys].assign(
+            _x=(value * weight).fillna(0.0), _w=weight, _n=value.notna().astype(float)
+        )
+        sums = parts.groupby(keys, sort=True)[["_x", "_w", "_n"]].sum()
+        if rule == "sum":
+            combined = sums["_x"].where(sums["_n"] > 0)
+        else:
+            combined = sums["_x"] / sums["_w"].where(sums["_w"] > 0)
+        column = combined.rename(kpi.name)
+        out = column.to_frame() if out is None else out.join(column)
+    return out.reset_index()

@@ -235,26 +235,30 @@ def _group_findings(case: Case, spec: GroupSpec) -> tuple[list[Finding], pd.Seri
     treated group's months are returned for :func:`check_periods`.
     """
     kpis = case.kpis
-    findings = find_control_gaps(
-        kpis, group=spec.column, treated=spec.treated, control=spec.control
-    )
     labels = kpis[spec.column].astype(str)
     treated_months = kpis.loc[labels == spec.treated, "month"]
-    control_months = kpis.loc[labels == spec.control, "month"]
     periods = [("baseline", case.baseline)] + ([("after", case.after)] if case.after else [])
-    for label, (start, end) in periods:
-        if not ((control_months >= start) & (control_months <= end)).any():
-            findings.append(
-                Finding(
-                    "error",
-                    "control_gaps",
-                    f"control group {spec.control!r} has no data in the {label} period "
-                    f"({start} to {end}); difference-in-differences needs both periods",
-                    "kpis",
-                    spec.column,
+    findings: list[Finding] = []
+    # Every control group is checked: DiD pools them, so a gap in any one matters.
+    for control in spec.control_groups or (spec.control,):
+        findings += find_control_gaps(
+            kpis, group=spec.column, treated=spec.treated, control=control
+        )
+        control_months = kpis.loc[labels == control, "month"]
+        for label, (start, end) in periods:
+            if not ((control_months >= start) & (control_months <= end)).any():
+                findings.append(
+                    Finding(
+                        "error",
+                        "control_gaps",
+                        f"control group {control!r} has no data in the {label} period "
+                        f"({start} to {end}); difference-in-differences needs both periods",
+                        "kpis",
+                        spec.column,
+                    )
                 )
-            )
-    others = sorted(set(labels) - {spec.treated, spec.control})
+    used = {*(spec.treated_groups or (spec.treated,)), *(spec.control_groups or (spec.control,))}
+    others = sorted(set(labels) - used)
     if others:
         findings.append(
             Finding(
