@@ -1,5 +1,8 @@
 """Reading a CRM export's text with pyarrow: its header, then the needed columns as strings.
 
+An ``.xlsx``/``.xlsm`` workbook is read by :func:`roi_kit.io.read_raw` (Excel dates as
+dates) and turned into the same CSV text, so one path checks and counts every export.
+
 The bytes are decoded by THE kit decoder (:mod:`roi_kit.io.encoding`), so an export reads the
 same as a case table: UTF-8 goes to pyarrow as it is, any other encoding (UTF-16 with or
 without a byte order mark, GBK/GB18030, Windows-1252) is transcoded to UTF-8 first.
@@ -8,6 +11,8 @@ without a byte order mark, GBK/GB18030, Windows-1252) is transcoded to UTF-8 fir
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +22,7 @@ import pyarrow.csv as pcsv
 
 from roi_kit.errors import BadValueError, DataFileError, EmptyFileError
 from roi_kit.io.encoding import decode
+from roi_kit.io.tables import read_raw
 
 __all__: list[str] = []
 
@@ -37,6 +43,7 @@ class _Export:
     utf8: bytes
     encoding: str
     delimiter: str
+    notes: tuple[str, ...] = ()
 
 
 def _check_regular_file(path: Path) -> None:
@@ -70,10 +77,52 @@ def _check_regular_file(path: Path) -> None:
         )
 
 
-def _read_export(path: Path, encoding: str | None = None) -> _Export:
+_XLSX_MAGIC = b"PK\x03\x04"  # a zip archive: what an .xlsx file is
+
+
+def _cell_text(value: object) -> str:
+    """An Excel cell as the text a CSV export would hold: dates ISO, whole numbers plain."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()  # the time of day does not place a deal in a month
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _xlsx_export(path: Path, sheet: str | int | None) -> _Export:
+    """A workbook sheet as CSV text (read by :func:`roi_kit.io.read_raw`, one reader for
+    every table the kit opens), so the CSV path checks and counts it alike."""
+    frame = read_raw(path, sheet=sheet)
+    notes: tuple[str, ...] = ()
+    if list(frame.index) != list(range(2, len(frame) + 2)):
+        # Messages count data rows from row 2; say so where the sheet's rows differ.
+        notes = (
+            f"the sheet's header is on row {frame.attrs.get('header_row', 1)} or it has blank "
+            "rows: row numbers in messages count the data rows from row 2, without blanks",
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    header = [str(c) for c in frame.columns]
+    writer.writerow(header)
+    for row in frame.itertuples(index=False, name=None):
+        writer.writerow([_cell_text(v) for v in row])
+    return _Export(header, buffer.getvalue().encode("utf-8"), "utf-8", ",", notes)
+
+
+def _read_export(
+    path: Path, encoding: str | None = None, sheet: str | int | None = None
+) -> _Export:
     """Read and decode the file (``encoding``: the user's codec, else detected); find its
-    header row and delimiter."""
+    header row and delimiter. A workbook is read by :func:`_xlsx_export`."""
     _check_regular_file(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _xlsx_export(path, sheet)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -87,6 +136,12 @@ def _read_export(path: Path, encoding: str | None = None) -> _Export:
         ) from None
     if not data:
         raise EmptyFileError("the file is empty", file=path, fix="export the report again")
+    if data.startswith(_XLSX_MAGIC):
+        raise DataFileError(
+            "this is an Excel workbook (or another zip file), not CSV text",
+            file=path,
+            fix="give it its .xlsx name (the kit reads workbooks), or save it as 'CSV UTF-8'",
+        )
     decoded = decode(data, path, encoding)
     text = decoded.text
     first = text.splitlines()[0] if text.strip() else ""
@@ -120,7 +175,7 @@ def _read_table(export: _Export, columns: list[str], path: Path) -> tuple[pa.Tab
         strings_can_be_null=True,
         quoted_strings_can_be_null=True,
     )
-    warnings: list[str] = []
+    warnings: list[str] = list(export.notes)
     if export.encoding in _ENCODING_WARNINGS:
         warnings.append(_ENCODING_WARNINGS[export.encoding])
     try:
