@@ -130,7 +130,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     if args.case is not None:
         params.setdefault("case_path", str(Path(args.case).resolve()))
     try:
-        result = report.build_report(args.output, parameters=params, with_code=args.with_code)
+        result = report.build_report(
+            args.output, parameters=params, with_code=args.with_code, pdf=args.pdf
+        )
     except OSError as exc:
         # The report is staged in a hidden folder beside the destination: name the
         # destination the user gave, not the staging folder.
@@ -140,6 +142,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
             raise OSError(exc.errno, exc.strerror, args.output) from None
         raise
     print(f"report written: {result.index}")
+    if result.pdf is not None:
+        print(f"PDF written: {result.pdf}")
+    if result.pdf_refused:
+        # The HTML report is written all the same; the missing PDF is an error to fix.
+        raise report.ReportError(result.pdf_refused)
     return 0
 
 
@@ -162,7 +169,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_import_crm(args: argparse.Namespace) -> int:
     from roi_kit.case import crm_mapping
 
-    mapping = crm_mapping(args.case) if args.case else None
+    case = args.case
+    # With -o the case only names the export's columns (crm_export); without, it is the
+    # case to create (no case.yml yet) or update.
+    has_yml = bool(case) and (Path(case) / "case.yml").is_file()
+    mapping = crm_mapping(case) if case and (args.output or has_yml) else None
     return import_crm_command(
         args.export,
         args.output,
@@ -170,6 +181,15 @@ def _cmd_import_crm(args: argparse.Namespace) -> int:
         mapping=mapping,
         force=args.force,
         encoding=args.encoding,
+        unit=args.unit,
+        teams=args.teams,
+        teams_owner=args.teams_owner,
+        sheet=args.sheet,
+        case=None if args.output else case,
+        go_live=args.go_live,
+        treated=args.treated,
+        control=args.control,
+        currency=args.currency,
     )
 
 
@@ -191,6 +211,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     cur = data["case"]["currency"]
     roi, mc = data["roi"], data["monte_carlo"]
     print(f"{data['case']['name']} ({data['case']['kind']})")
+    print(f"  Verdict: {data['verdict']['label']}")
     print(f"  NPV: {formatting.money(data['npv'], cur)}")
     pct, mon = formatting.percent, formatting.months
     print(f"  TEI ROI: {pct(roi['tei'])}  simple ROI: {pct(roi['simple'])}")
@@ -202,6 +223,18 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     )
     if mc["roi_p5"] is not None and mc["roi_p5"] < 0 < mc["roi_p95"]:
         print("  The 90% interval of ROI includes zero: a loss is possible on these assumptions.")
+    return 0
+
+
+def _cmd_workbook(args: argparse.Namespace) -> int:
+    from roi_kit.case import load_case
+    from roi_kit.workbook import write_workbook
+
+    def said(backup: Path) -> None:
+        print(f"kept the old {args.output} as {backup}")
+
+    path = write_workbook(load_case(args.case), args.output, force=args.force, on_backup=said)
+    print(f"workbook written: {path} (open it in Excel or LibreOffice; blue cells are inputs)")
     return 0
 
 
@@ -232,6 +265,10 @@ def validate_command(path: str | Path) -> int:
     report = check_case(case)
     print(f"Case: {case.name} ({case.kind}), {case.path}")
     print(format_report(report))
+    if case.after is not None:  # a review: say what its baseline can support (issue 12)
+        from roi_kit.measure import case_baseline_limits
+
+        print(f"Baseline: {case_baseline_limits(case).message}")
     return 1 if any(f.severity == "error" for f in report.findings) else 0
 
 
@@ -264,31 +301,51 @@ def _check_import_paths(src: Path, dst: Path, out: str, force: bool) -> None:
 
 def import_crm_command(
     export: str,
-    out: str,
+    out: str | None,
     by: str | None = None,
     *,
     mapping: Mapping | dict[str, Any] | None = None,
     force: bool = False,
     encoding: str | None = None,
+    unit: str | None = None,
+    teams: str | None = None,
+    teams_owner: str | None = None,
+    sheet: str | None = None,
+    case: str | None = None,
+    go_live: str | None = None,
+    treated: str | None = None,
+    control: list[str] | None = None,
+    currency: str | None = None,
 ) -> int:
-    """``roi-kit import-crm EXPORT -o kpis.csv [--by COLUMN] [--encoding NAME] [--force]``.
+    """``roi-kit import-crm EXPORT (-o kpis.csv | --case DIR) [--by COL] [--unit COL] ...``.
 
-    Reads the export, prints what was detected, writes the monthly table atomically.
+    Reads the export, prints what was detected, writes the monthly table atomically: to
+    ``out``, or into the case ``case`` (created or updated by
+    :func:`roi_kit.case.imported.write_import`, so that it loads as it is).
 
     Parameters
     ----------
     export : str
-        The CRM export to read (a regular file; never written).
-    out : str
+        The CRM export to read (a regular CSV or XLSX file; never written).
+    out : str or None
         The CSV file to write: a new file. An existing one is refused unless ``force``.
-    by : str, optional
-        Group column (see :func:`import_opportunities`).
+    by, unit : str, optional
+        Group and unit columns (see :func:`roi_kit.io.import_opportunities`).
     mapping : Mapping or dict, optional
         A custom mapping (for example from ``case.yml``).
     force : bool, default False
-        Replace an existing ``out``, after copying it to ``OUT.bak-YYYYmmdd-HHMMSS``.
+        Replace an existing output, after copying it to ``OUT.bak-YYYYmmdd-HHMMSS``.
     encoding : str, optional
         The export's encoding (Python codec name); default: detected.
+    teams, teams_owner : str, optional
+        The teams file for the owner -> team -> region join, and its owner column.
+    sheet : str, optional
+        XLSX only: the sheet (name, or a number counting from 0).
+    case : str, optional
+        A case folder to create or update instead of ``out``.
+    go_live, treated, control, currency : optional
+        For ``case``: the go-live month (sets the periods; needed for a new case), the
+        treated group, the control groups and the currency code.
 
     Returns
     -------
@@ -299,13 +356,36 @@ def import_crm_command(
     from roi_kit.io import atomic_write_csv, describe_import, import_opportunities
     from roi_kit.io.atomic import backup_file
 
-    src, dst = Path(export), Path(out)
+    src = Path(export)
     try:
-        _check_import_paths(src, dst, out, force)
-        result = import_opportunities(src, mapping=mapping, by=by, encoding=encoding)
+        if (out is None) == (case is None):
+            raise RoiKitError(
+                "import-crm writes either a table or a case. Fix: add -o kpis.csv, or --case "
+                "DIR to create or update a case folder"
+            )
+        if out is not None and (go_live or treated or control or currency):
+            raise RoiKitError(
+                "--go-live, --treated, --control and --currency set a case's keys, but -o "
+                "writes only a table. Fix: drop -o and give --case DIR"
+            )
+        if out is not None:
+            _check_import_paths(src, Path(out), out, force)
+        result = import_opportunities(
+            src,
+            mapping=mapping,
+            by=by,
+            encoding=encoding,
+            unit=unit,
+            teams=teams,
+            teams_owner=teams_owner,
+            sheet=int(sheet) if sheet is not None and sheet.isdigit() else sheet,
+        )
         print(describe_import(result))
+        if case is not None:
+            return _import_into_case(result, case, (go_live, treated, control, currency), force)
+        dst = Path(out or "")
         # Checked again: the file may have appeared while the export was read.
-        _check_import_paths(src, dst, out, force)
+        _check_import_paths(src, dst, str(out), force)
         if dst.exists():
             print(f"kept the old {out} as {backup_file(dst)}")
         atomic_write_csv(result.monthly, dst)
@@ -325,6 +405,35 @@ def import_crm_command(
             file=sys.stderr,
         )
         return 1
+    return 0
+
+
+def _import_into_case(result: Any, case: str, keys: tuple, force: bool) -> int:
+    """Write an import into a case folder and say what was set (see ``import_crm_command``).
+
+    ``keys`` holds go_live, treated, control and currency, as given.
+    """
+    from roi_kit.case.imported import write_import
+
+    go_live, treated, control, currency = keys
+    done = write_import(
+        case,
+        result.monthly,
+        by=result.by,
+        unit=result.unit,
+        go_live=go_live,
+        treated=treated,
+        control=control,
+        partial_month=result.partial_month,
+        currency=currency,
+        force=force,
+        on_backup=lambda p: print(f"kept a backup: {p}"),
+    )
+    verb = "created" if done.created else "updated"
+    print(f"wrote {len(result.monthly)} rows to {done.kpis}")
+    for line in done.lines:
+        print(line)
+    print(f"{verb} case {done.folder}; next: roi-kit validate {done.folder}")
     return 0
 
 
@@ -354,6 +463,115 @@ def _os_error_text(exc: OSError, path: object = None) -> str:
     return clip_message(text + (f". Fix: {fix}" if fix else ""))
 
 
+def _add_import_crm(sub: Any, common: argparse.ArgumentParser) -> None:
+    """The ``import-crm`` command and its options (every one written in ``--help``)."""
+    imp = sub.add_parser(
+        "import-crm",
+        help="opportunity export (CSV or XLSX) -> monthly KPI table, or a case",
+        description="Count an opportunity export (one row per deal) into one row per month "
+        "(per group with --by, per unit inside groups with --unit): new opportunities, deals "
+        "won and lost, revenue (rounded to cents), win rate, average deal size, sales cycle "
+        "days, open pipeline. Months before the first won or lost deal are left out (no "
+        "outcome is known there: not zero revenue), and a last month the export only partly "
+        "covers is named. The export is only read. Write the table with -o, or with --case "
+        "DIR create a case (or update one) that loads as it is.",
+        epilog="Examples: the public dataset by region and agent: import-crm "
+        "sales_pipeline.csv --teams sales_teams.csv --by regional_office --unit sales_agent "
+        "--case my_case --go-live 2017-08 --treated East. A Salesforce report: import-crm "
+        "opps.csv --teams users.csv --teams-owner 'Full Name' --by Region -o kpis.csv. A "
+        "HubSpot export: import-crm deals.xlsx --teams owners.csv --by Team -o kpis.csv.",
+        parents=[common],
+    )
+    imp.add_argument(
+        "export",
+        help="the export as CSV (comma, semicolon or tab; UTF-8, UTF-16, GBK or cp1252) or "
+        "XLSX: a Salesforce opportunity report, a HubSpot deals export, the public CRM Sales "
+        "Opportunities dataset, or any other with --case (its crm_export section)",
+    )
+    imp.add_argument(
+        "-o",
+        "--output",
+        help="the CSV file to write; it must not exist yet (see --force). With --case, the "
+        "case only names the export's columns (crm_export) and is not changed",
+    )
+    imp.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing output file (or the case's KPI table), after copying it to "
+        "NAME.bak-YYYYmmdd-HHMMSS",
+    )
+    imp.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the export's text encoding when detection cannot tell (a Python codec: utf-8, "
+        "utf-16, gbk, cp1252, latin-1, ...); default: detected",
+    )
+    imp.add_argument("--sheet", help="XLSX only: the sheet name or number (0 = first)")
+    imp.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="one row per month and group: an export column (e.g. 'Opportunity Owner'), a "
+        "field name (owner) or a column of the teams file (manager, regional_office); the "
+        "output column is named as given",
+    )
+    imp.add_argument(
+        "--unit",
+        metavar="COLUMN",
+        help="units inside the groups (one row per month x group x unit), named like --by: "
+        "e.g. sales_agent, owner, or a teams-file column",
+    )
+    imp.add_argument(
+        "--teams",
+        metavar="FILE",
+        help="a teams file (CSV or XLSX, one row per deal owner) giving each owner's team or "
+        "region for --by/--unit; default: sales_teams.csv beside the export, if there",
+    )
+    imp.add_argument(
+        "--teams-owner",
+        metavar="COLUMN",
+        help="the teams file's owner column (e.g. sales_agent, 'Full Name', 'Deal owner'); "
+        "default: the column holding the most of the export's owner names",
+    )
+    _add_import_crm_case_options(imp)
+    imp.set_defaults(func=_cmd_import_crm)
+
+
+def _add_import_crm_case_options(imp: argparse.ArgumentParser) -> None:
+    """``import-crm``'s options for writing a case: --case, --go-live, --treated, --control."""
+    imp.add_argument(
+        "--case",
+        metavar="DIR",
+        help="create the case DIR (as roi-kit new does) or update it, so that it loads as it "
+        "is: the table goes where case.yml points files.kpis, the import's KPIs "
+        "(new_opportunities, deals_lost, open_pipeline, ...) are declared in custom_kpis, and "
+        "groups are set from --by/--unit; case.yml keeps its comments and is backed up first. "
+        "Its crm_export section, if any, names the export's columns and stages",
+    )
+    imp.add_argument(
+        "--go-live",
+        metavar="YYYY-MM",
+        help="with --case: the first month with the CRM; sets go_live, baseline (first month "
+        "to the month before) and after (to the last complete month). Needed for a new case",
+    )
+    imp.add_argument(
+        "--treated",
+        metavar="GROUP",
+        help="with --case and --by: the group that got the CRM (groups.treated)",
+    )
+    imp.add_argument(
+        "--control",
+        metavar="GROUP",
+        action="append",
+        help="with --case and --by: a control group (repeat for several); default: every "
+        "other group",
+    )
+    imp.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="with --case: the ISO 4217 code of the export's amounts (e.g. USD); sets currency",
+    )
+
+
 def _add_writing_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     """The commands that write files (``new``, ``import-crm``, ``sample``) and their --force."""
     new = sub.add_parser("new", help="start a new case folder from the template", parents=[common])
@@ -366,49 +584,7 @@ def _add_writing_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     new.set_defaults(func=_cmd_new)
 
-    imp = sub.add_parser(
-        "import-crm",
-        help="opportunity export (CSV) -> monthly KPI table",
-        description="Count an opportunity export (one row per deal) into one row per month "
-        "(per group with --by): new opportunities, deals won and lost, revenue, win rate, "
-        "average deal size, sales cycle days, open pipeline. The export is only read.",
-        parents=[common],
-    )
-    imp.add_argument(
-        "export",
-        help="the export as CSV (comma, semicolon or tab; UTF-8, UTF-16, GBK or cp1252): a "
-        "Salesforce opportunity report, a HubSpot deals export, the public CRM Sales "
-        "Opportunities dataset, or any other with --case; XLSX: save it as CSV first",
-    )
-    imp.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        help="the CSV file to write; it must not exist yet (see --force)",
-    )
-    imp.add_argument(
-        "--force",
-        action="store_true",
-        help="replace an existing output file, after copying it to OUTPUT.bak-YYYYmmdd-HHMMSS",
-    )
-    imp.add_argument(
-        "--encoding",
-        metavar="NAME",
-        help="the export's text encoding when detection cannot tell (a Python codec: utf-8, "
-        "utf-16, gbk, cp1252, latin-1, ...); default: detected",
-    )
-    imp.add_argument(
-        "--by",
-        help="one row per month and group: an export column (e.g. 'Opportunity Owner'), a "
-        "field name (owner) or a column of sales_teams.csv beside the export (manager, "
-        "regional_office)",
-    )
-    imp.add_argument(
-        "--case",
-        help="a case folder whose case.yml crm_export section names the export's columns and "
-        "stages (for an export in no built-in format)",
-    )
-    imp.set_defaults(func=_cmd_import_crm)
+    _add_import_crm(sub, common)
 
     sam = sub.add_parser(
         "sample", help="regenerate the sample case (deterministic)", parents=[common]
@@ -464,6 +640,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a notebook parameter (repeatable)",
     )
     rep.add_argument("--with-code", action="store_true", help="show code cells in the pages")
+    rep.add_argument(
+        "--pdf",
+        nargs="?",
+        const="summary",
+        choices=("summary", "all"),
+        default=None,
+        help="also write report.pdf (A4, headless Chromium): the executive summary, "
+        "or every page with --pdf all",
+    )
     rep.set_defaults(func=_cmd_report)
 
     val = sub.add_parser(
@@ -482,6 +667,18 @@ def build_parser() -> argparse.ArgumentParser:
     summ.add_argument("--draws", type=int, default=100_000, help="Monte Carlo draws")
     summ.add_argument("--seed", type=int, default=0, help="random seed")
     summ.set_defaults(func=_cmd_summary)
+
+    book = sub.add_parser(
+        "workbook", help="write the Excel model of a case (live formulas)", parents=[common]
+    )
+    book.add_argument("case", help="case folder")
+    book.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+    book.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing file (the old one is kept as NAME.bak-YYYYmmdd-HHMMSS)",
+    )
+    book.set_defaults(func=_cmd_workbook)
     return parser
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import difflib
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from roi_kit.case.checks import _choice, _mapping
-from roi_kit.case.kpis import CATALOGUE, Kpi, get_kpi
+from roi_kit.case.kpis import CATALOGUE, Kpi, aggregate_units, get_kpi
 from roi_kit.case.parse import (
     _ADOPTION_SPEC,
     _COSTS_SPEC,
@@ -131,6 +132,9 @@ def _load_kpis(path: Path, sheet: str | None, parsed: Mapping, yml: Path) -> pd.
     if groups is not None:
         spec[groups.column] = "text"
         key.append(groups.column)
+        if groups.unit is not None:
+            spec[groups.unit] = "text"
+            key.append(groups.unit)
     spec.update({k.name: k.kind for k in CATALOGUE.values()})
     spec.update({k.name: k.kind for k in custom})
     # Columns not in the spec are read as text first: a notes column is kept aside (with an
@@ -163,12 +167,25 @@ def _load_kpis(path: Path, sheet: str | None, parsed: Mapping, yml: Path) -> pd.
                 f"{yml}: custom_kpis declares {kpi.name!r} but {path.name} has no such column; "
                 f"add the column to {path.name} or remove {kpi.name!r} from custom_kpis"
             )
-    if groups is not None:
-        present = set(df[groups.column].dropna().astype(str))
-        for role in ("treated", "control"):
-            value = getattr(groups, role)
+    # Keep the index: it holds the spreadsheet row numbers that quality findings cite.
+    return df.sort_values(key)
+
+
+def _resolve_groups(
+    df: pd.DataFrame, groups: GroupSpec | None, yml: Path, path: Path
+) -> GroupSpec | None:
+    """``groups`` checked against the group column, the default control groups filled in.
+
+    Every treated and control group must occur in the column; without ``control`` the
+    controls are every other group of the column (refused when there is none).
+    """
+    if groups is None:
+        return None
+    present = set(df[groups.column].dropna().astype(str))
+    held = ", ".join(sorted(present)) or "blanks"
+    for role, names in (("treated", groups.treated_groups), ("control", groups.control_groups)):
+        for value in names:
             if value not in present:
-                held = ", ".join(sorted(present)) or "blanks"
                 fix = (
                     f"set groups.{role} to one of those values"
                     if present
@@ -178,8 +195,33 @@ def _load_kpis(path: Path, sheet: str | None, parsed: Mapping, yml: Path) -> pd.
                     f"{yml}: groups.{role} is {value!r} but column {groups.column!r} of "
                     f"{path.name} holds only {held}; {fix}"
                 )
-    # Keep the index: it holds the spreadsheet row numbers that quality findings cite.
-    return df.sort_values(key)
+    if groups.control_groups:
+        return groups
+    others = tuple(sorted(present - set(groups.treated_groups)))
+    if not others:
+        raise CaseError(
+            f"{yml}: groups has no control group: column {groups.column!r} of {path.name} "
+            f"holds only the treated group(s) {held}; add rows of a group without the CRM, "
+            "or remove groups"
+        )
+    return replace(groups, control=others[0], control_groups=others)
+
+
+def _group_totals(
+    df: pd.DataFrame, parsed: Mapping, yml: Path, path: Path
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """With ``groups.unit``: (group totals per month, the unit rows); else (``df``, None)."""
+    groups: GroupSpec | None = parsed["groups"]
+    if groups is None or groups.unit is None:
+        return df, None
+    keys = ["month", groups.column]
+    kpis = [get_kpi(c, parsed["custom_kpis"]) for c in df.columns if c not in (*keys, groups.unit)]
+    try:
+        totals = aggregate_units(df, keys, kpis)
+    except CaseError as exc:
+        raise CaseError(f"{yml}: {path.name}: {exc}") from None
+    totals.attrs = dict(df.attrs)
+    return totals, df
 
 
 def _is_number(cell: object, decimal: str) -> bool:
@@ -418,6 +460,8 @@ def load_case(path: str | Path) -> Case:
 
     kpis_path, kpis_sheet = paths["kpis"]
     kpis = _load_kpis(kpis_path, kpis_sheet, parsed, yml)
+    parsed["groups"] = _resolve_groups(kpis, parsed["groups"], yml, kpis_path)
+    kpis, unit_kpis = _group_totals(kpis, parsed, yml, kpis_path)
     try:
         _check_periods(kpis, parsed, kpis_path)
         missing = [name for name in parsed["expected_changes"] if name not in kpis.columns]
@@ -466,6 +510,9 @@ def load_case(path: str | Path) -> Case:
         config=_freeze(raw),  # type: ignore[arg-type]
         files=MappingProxyType(files),
         crm_export=parsed["crm_export"],
+        unit_kpis=unit_kpis,
+        measurement=parsed["measurement"],
+        review=parsed["review"],
     )
 
 

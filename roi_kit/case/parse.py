@@ -7,6 +7,7 @@ with the nearest valid one, so a typo never silently falls back to a default);
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -31,6 +32,8 @@ from roi_kit.case.types import (
     ASSUMPTIONS,
     COST_CATEGORIES,
     FREQUENCIES,
+    MEASUREMENT_METHODS,
+    REVIEW_STATUSES,
     TYPES,
     Assumption,
     AssumptionSpec,
@@ -38,6 +41,8 @@ from roi_kit.case.types import (
     GroupSpec,
     Intangible,
     IntangibleItem,
+    Measurement,
+    Review,
 )
 from roi_kit.errors import CaseError, RoiKitError
 from roi_kit.io import parse_month
@@ -70,15 +75,27 @@ _TOP_KEYS = (
     "scenarios",
     "intangibles",
     "crm_export",
+    "measurement",
+    "review",
 )
 _REQUIRED_TOP = ("kind", "currency", "go_live", "baseline")
 _PERIOD_KEYS = ("start", "end")
 _FILE_KEYS = ("kpis", "costs", "adoption")
 _FILE_SPEC_KEYS = ("path", "sheet")
-_GROUP_KEYS = ("column", "treated", "control")
+_GROUP_KEYS = ("column", "unit", "treated", "control")
 _GOAL_KEYS = ("kpi", "target", "target_kind", "direction")
 _CUSTOM_KPI_KEYS = ("name", "label", "unit", "direction", "kind", "description")
-_ASSUMPTION_KEYS = ("low", "likely", "high", "distribution", "source", "note")
+_ASSUMPTION_KEYS = (
+    "low",
+    "likely",
+    "high",
+    "distribution",
+    "source",
+    "note",
+    "owner",
+    "as_of",
+    "citation",
+)
 _RISK_KEYS = ("benefits", "costs")
 _SCENARIO_KEYS = ("description", "assumptions", "expected_changes", "risk", "costs")
 _INTANGIBLE_KEYS = ("name", "score", "weight", "evidence")
@@ -181,7 +198,8 @@ def _assumption(
                 f"{where}: values must satisfy low <= likely <= high "
                 f"(found low={low}, likely={likely}, high={high})"
             )
-        result = Assumption(name, likely, low, high, distribution, unit, source, note)  # type: ignore[arg-type]
+        extra = _provenance(value, where, source, note)
+        result = Assumption(name, likely, low, high, distribution, unit, source, note, **extra)  # type: ignore[arg-type]
     if check is not None:
         for label, number in (
             ("low", result.low),
@@ -204,6 +222,53 @@ def _assumption(
                     f"{check.range_text()} ({check.unit})"
                 )
     return result
+
+
+_AS_OF_MONTH = re.compile(r"^\d{4}-\d{2}$")
+_AS_OF_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _as_of(value: object, where: str) -> pd.Period:
+    """``as_of``: a month ``YYYY-MM`` (monthly Period) or a date ``YYYY-MM-DD`` (daily)."""
+    fix = "Fix: write when the value was last checked, e.g. as_of: 2024-03 or 2024-03-15"
+    period = None
+    if isinstance(value, (dt.date, dt.datetime)):
+        period = pd.Period(value, freq="D")
+    elif isinstance(value, str) and _AS_OF_MONTH.match(value.strip()):
+        with contextlib.suppress(ValueError):
+            period = pd.Period(value.strip(), freq="M")
+    elif isinstance(value, str) and _AS_OF_DAY.match(value.strip()):
+        with contextlib.suppress(ValueError):
+            period = pd.Period(dt.date.fromisoformat(value.strip()), freq="D")
+    if period is None:
+        raise CaseError(
+            f"{where} must be a month YYYY-MM or a date YYYY-MM-DD (found {value!r}). {fix}"
+        )
+    if period.start_time.date() > dt.date.today():
+        raise CaseError(
+            f"{where}: {period} is in the future (today is {dt.date.today()}); an as-of date "
+            f"says when the value was last checked. {fix}"
+        )
+    return period
+
+
+def _provenance(value: Mapping, where: str, source: str, note: str) -> dict[str, Any]:
+    """``owner``, ``as_of`` and ``citation`` of one assumption (:mod:`roi_kit.study.register`)."""
+    out: dict[str, Any] = {}
+    if value.get("owner") is not None:
+        out["owner"] = _text(value["owner"], _join(where, "owner"))
+    if value.get("as_of") is not None:
+        out["as_of"] = _as_of(value["as_of"], _join(where, "as_of"))
+    if value.get("citation") is not None:
+        out["citation"] = _text(value["citation"], _join(where, "citation"))
+    elif source == "benchmark" and note.strip():
+        out["citation"] = note.strip()  # older cases cite their benchmark in the note
+    if source == "benchmark" and not out.get("citation"):
+        raise CaseError(
+            f"{where}: source 'benchmark' needs a citation (who published the figure, the "
+            f'year, a title or URL). Fix: add citation: "..." to {where}, or set source: assumed'
+        )
+    return out
 
 
 def _relative_change(kpi: str, value: object, where: str) -> Assumption:
@@ -255,7 +320,7 @@ def _parse_config(raw: object, default_name: str) -> dict[str, Any]:
     )
 
     out["files"] = _parse_files(config.get("files", {}))
-    out["groups"] = _parse_groups(config.get("groups"))
+    out["groups"] = _parse_groups(config.get("groups"), out)
     out["custom_kpis"] = custom = _parse_custom_kpis(config.get("custom_kpis"), out["groups"])
     out["goals"] = _parse_goals(config.get("goals"), custom)
 
@@ -276,6 +341,8 @@ def _parse_config(raw: object, default_name: str) -> dict[str, Any]:
     out["scenarios"] = _parse_scenarios(config.get("scenarios"), custom)
     out["intangibles"] = _parse_intangibles(config.get("intangibles"))
     out["crm_export"] = _parse_crm_export(config.get("crm_export"))
+    out["measurement"] = _parse_measurement(config.get("measurement"))
+    out["review"] = _parse_review(config.get("review"))
 
     _check_kind(out)
     return out
@@ -369,22 +436,92 @@ def _parse_files(value: object) -> dict[str, tuple[str, str | None]]:
     return files
 
 
-def _parse_groups(value: object) -> GroupSpec | None:
+def _parse_groups(value: object, periods: Mapping[str, Any]) -> GroupSpec | None:
+    """``groups:``: the group column, optional unit column, treated and control groups.
+
+    ``periods`` holds the parsed ``go_live``, ``after`` and ``date_order``: a staggered
+    ``treated`` mapping gives each group its own go-live, checked against them. A control
+    left out is filled in by :mod:`roi_kit.case.load` (every other group of the column).
+    """
     if value is None:
         return None
     mapping = _mapping(value, "groups")
     _check_keys(mapping, _GROUP_KEYS, "groups")
-    for key in _GROUP_KEYS:
+    for key in ("column", "treated"):
         if key not in mapping:
-            raise CaseError(f"groups needs '{key}' (column, treated and control)")
-    spec = GroupSpec(*(_text(mapping[k], f"groups.{k}") for k in _GROUP_KEYS))
-    if spec.treated == spec.control:
-        raise CaseError(f"groups: treated and control are both {spec.treated!r}; they must differ")
-    if spec.column == "month" or spec.column in CATALOGUE:
+            raise CaseError(
+                f"groups needs '{key}' (column, treated; control and unit are optional)"
+            )
+    column = _text(mapping["column"], "groups.column")
+    unit = None if mapping.get("unit") is None else _text(mapping["unit"], "groups.unit")
+    for key, name in (("column", column), ("unit", unit)):
+        if name is not None and (name == "month" or name in CATALOGUE):
+            raise CaseError(f"groups.{key} {name!r} is a KPI or the month; name the {key} column")
+    if unit == column:
+        raise CaseError(f"groups.unit and groups.column are both {column!r}; they must differ")
+    treated, go_lives = _group_treated(mapping["treated"], periods)
+    control = _group_names(mapping.get("control", ()), "groups.control", allow_empty=True)
+    both = sorted(set(treated) & set(control))
+    if both:
         raise CaseError(
-            f"groups.column {spec.column!r} is a KPI or the month; name the group column"
+            f"groups: {', '.join(map(repr, both))} is both treated and control; they must "
+            "differ (a group either uses the CRM or is a control)"
         )
-    return spec
+    return GroupSpec(
+        column=column,
+        treated=treated[0],
+        control=control[0] if control else "",
+        unit=unit,
+        treated_groups=treated,
+        control_groups=control,
+        go_lives=MappingProxyType(go_lives),
+    )
+
+
+def _group_names(value: object, where: str, *, allow_empty: bool = False) -> tuple[str, ...]:
+    """One group name or a list of them, as a tuple of unique names."""
+    items = list(value) if isinstance(value, list | tuple) else [value]
+    if not items and not allow_empty:
+        raise CaseError(f"{where} is an empty list; name at least one group")
+    names = tuple(
+        _text(v, f"{where}[{i}]" if len(items) > 1 else where) for i, v in enumerate(items, start=1)
+    )
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise CaseError(f"{where} names {', '.join(map(repr, twice))} twice; name each group once")
+    return names
+
+
+def _group_treated(
+    value: object, periods: Mapping[str, Any]
+) -> tuple[tuple[str, ...], dict[str, pd.Period]]:
+    """``groups.treated``: names, and each group's go-live when given as a mapping."""
+    if not isinstance(value, Mapping):
+        return _group_names(value, "groups.treated"), {}
+    if not value:
+        raise CaseError("groups.treated is empty; name at least one group")
+    go_live, after = periods["go_live"], periods.get("after")
+    go_lives: dict[str, pd.Period] = {}
+    for group, month in value.items():
+        where = f"groups.treated.{group}"
+        name = _text(group, "groups.treated")
+        go_lives[name] = when = _month(month, where, periods["date_order"])
+        if when < go_live:
+            raise CaseError(
+                f"{where}: go-live {when} is before the case's go_live {go_live}; go_live is "
+                "the first month any group used the CRM, so set it to the earliest go-live"
+            )
+        if after is not None and when > after[1]:
+            raise CaseError(
+                f"{where}: go-live {when} is after the after period ends ({after[1]}); "
+                "measure that group later, or make it a control"
+            )
+    if min(go_lives.values()) != go_live:
+        raise CaseError(
+            f"groups.treated: the earliest go-live is {min(go_lives.values())} but go_live is "
+            f"{go_live}; set go_live to the first month any group used the CRM"
+        )
+    return tuple(go_lives), go_lives
 
 
 def _parse_custom_kpis(value: object, groups: GroupSpec | None) -> tuple[Kpi, ...]:
@@ -401,7 +538,7 @@ def _parse_custom_kpis(value: object, groups: GroupSpec | None) -> tuple[Kpi, ..
             raise CaseError(f"{where}.name {name!r} must be a column name of letters, digits and _")
         if name in CATALOGUE:
             raise CaseError(f"{where}.name {name!r} is a standard KPI already; remove it here")
-        if name == "month" or (groups is not None and name == groups.column):
+        if name == "month" or (groups is not None and name in (groups.column, groups.unit)):
             raise CaseError(f"{where}.name {name!r} is not a KPI column")
         if any(k.name == name for k in kpis):
             raise CaseError(f"{where}.name {name!r} is declared twice")
@@ -548,6 +685,59 @@ def _parse_crm_export(value: object) -> dict[str, Any] | None:
             mapping["date_order"], ("auto", "MDY", "DMY"), f"{where}.date_order"
         )
     return out
+
+
+def _parse_measurement(value: object) -> Measurement:
+    """``measurement: {method: ...}``: which comparison's estimates become money."""
+    if value is None:
+        return Measurement()
+    mapping = _mapping(value, "measurement")
+    _check_keys(mapping, ("method",), "measurement")
+    if "method" not in mapping:
+        return Measurement()
+    method = _choice(str(mapping["method"]).lower(), MEASUREMENT_METHODS, "measurement.method")
+    return Measurement(method=method, set_in_case=True)
+
+
+_REVIEW_KEYS = ("prepared_by", "reviewed_by", "approved_by", "status", "date")
+
+
+def _review_date(value: object) -> str:
+    """``review.date``: an ISO date ``YYYY-MM-DD`` (a YAML date or text), not in the future."""
+    day = value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            day = dt.date.fromisoformat(value.strip())
+    if day is None:
+        raise CaseError(f"review.date must be a date YYYY-MM-DD (found {value!r})")
+    if day > dt.date.today():
+        raise CaseError(f"review.date {day} is in the future (today is {dt.date.today()})")
+    return day.isoformat()
+
+
+def _parse_review(value: object) -> Review:
+    """``review:``: who prepared, reviewed and approved the study; draft or final."""
+    if value is None:
+        return Review()
+    mapping = _mapping(value, "review")
+    _check_keys(mapping, _REVIEW_KEYS, "review")
+    names = {
+        k: _text(mapping[k], f"review.{k}")
+        for k in ("prepared_by", "reviewed_by", "approved_by")
+        if mapping.get(k) is not None
+    }
+    status = _choice(str(mapping.get("status", "draft")).lower(), REVIEW_STATUSES, "review.status")
+    day = _review_date(mapping["date"]) if mapping.get("date") is not None else ""
+    if status == "final" and not (names.get("approved_by") and day):
+        # FINAL on every page tells the board it was signed off: say by whom and when.
+        raise CaseError(
+            "review.status is final but review.approved_by or review.date is missing; "
+            "Fix: give who approved the study and the date (date: YYYY-MM-DD), or set "
+            "status: draft"
+        )
+    return Review(**names, status=status, date=day)
 
 
 def _parse_intangibles(value: object) -> tuple[Intangible, ...]:

@@ -38,6 +38,10 @@ __all__ = [
     "GroupSpec",
     "Intangible",
     "Case",
+    "MEASUREMENT_METHODS",
+    "Measurement",
+    "REVIEW_STATUSES",
+    "Review",
 ]
 
 #: Cost categories, in display order.
@@ -330,6 +334,16 @@ class Assumption:
         Where the number comes from; reports print it beside the value.
     note : str
         Free text: the reference, who said so, how it was derived.
+    owner : str
+        Who answers for the value (a person or a role); empty when not stated.
+    as_of : pandas.Period or None
+        When the value was last checked: a monthly period (``as_of: 2024-03``) or a daily
+        one (``as_of: 2024-03-15``); None when not stated.
+    citation : str
+        Where a ``benchmark`` value was published (author, year, title or URL). Required
+        for ``source: benchmark`` (the ``note`` stands in for it when only that is given).
+
+    See :mod:`roi_kit.study.register` for how these rate the assumption's quality.
     """
 
     name: str
@@ -340,25 +354,114 @@ class Assumption:
     unit: str
     source: str
     note: str = ""
+    owner: str = ""
+    as_of: pd.Period | None = None
+    citation: str = ""
+
+
+#: Values of ``measurement.method`` in case.yml: which comparison's estimate becomes money.
+#: ``auto`` picks per KPI by the rule of :func:`roi_kit.study.selection.choose_method`.
+MEASUREMENT_METHODS = (
+    "auto",
+    "counterfactual",
+    "state-space",
+    "did",
+    "did-trend",
+    "panel-did",
+    "naive",
+)
+
+
+#: Values of ``review.status`` in case.yml: a draft is still being checked; a final study
+#: is signed off (it needs an approver and a date).
+REVIEW_STATUSES = ("draft", "final")
+
+
+@dataclass(frozen=True)
+class Review:
+    """The sign-off of a study (``review:`` in case.yml), shown on every report page.
+
+    Parameters
+    ----------
+    prepared_by, reviewed_by, approved_by : str
+        Who prepared, reviewed and approved the study ("" when not given).
+    status : {"draft", "final"}
+        Draft until signed off; every page and the PDF say DRAFT or FINAL.
+    date : str
+        The sign-off date, ISO ``YYYY-MM-DD`` ("" when not given).
+    """
+
+    prepared_by: str = ""
+    reviewed_by: str = ""
+    approved_by: str = ""
+    status: str = "draft"
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """How the measured changes that become money are chosen (``measurement:`` in case.yml).
+
+    Parameters
+    ----------
+    method : str
+        One of :data:`MEASUREMENT_METHODS`; ``"auto"`` (the default) picks per KPI.
+    set_in_case : bool
+        Whether case.yml set ``measurement.method`` (False: the kit's default).
+    """
+
+    method: str = "auto"
+    set_in_case: bool = False
 
 
 @dataclass(frozen=True)
 class GroupSpec:
-    """Treated and control groups inside ``kpis.csv``.
+    """Treated and control groups (and units inside them) in ``kpis.csv``.
 
     Parameters
     ----------
     column : str
         Column naming the group of each row (e.g. ``"region"``).
     treated : str
-        Group value that adopted the CRM.
+        The first group that adopted the CRM: the one the single-series methods (naive,
+        counterfactual, DiD) measure.
     control : str
-        Group value that did not (the comparison for difference-in-differences).
+        The first control group: the comparison of the single-series DiD. The panel methods
+        (:mod:`roi_kit.measure.panel`) pool every group of ``control_groups``.
+    unit : str or None
+        Column naming the units inside groups (sales reps, teams, stores); then ``kpis.csv``
+        has one row per month x group x unit, :attr:`Case.kpis` holds the group totals
+        and :attr:`Case.unit_kpis` the unit rows.
+    treated_groups : tuple of str
+        Every treated group, in the order written (``treated`` is the first).
+    control_groups : tuple of str
+        Every control group (``control`` is the first); by default every group of the
+        column that is not treated.
+    go_lives : Mapping[str, pandas.Period]
+        Each treated group's own go-live month when ``case.yml`` gives them (staggered
+        rollout); empty when every treated group went live at ``go_live``.
     """
 
     column: str
     treated: str
     control: str
+    unit: str | None = None
+    treated_groups: tuple[str, ...] = ()
+    control_groups: tuple[str, ...] = ()
+    go_lives: Mapping[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        # One treated and one control group, given positionally as before: fill the tuples.
+        if not self.treated_groups:
+            object.__setattr__(self, "treated_groups", (self.treated,))
+        if not self.control_groups and self.control:
+            object.__setattr__(self, "control_groups", (self.control,))
+        object.__setattr__(self, "go_lives", MappingProxyType(dict(self.go_lives or {})))
+
+    @property
+    def staggered(self) -> bool:
+        """Whether treated groups went live in different months."""
+        return len(set(self.go_lives.values())) > 1
 
 
 @dataclass(frozen=True)
@@ -412,7 +515,7 @@ class Case:
     date_order : {"auto", "YMD", "MDY", "DMY"}
         How ambiguous dates in the tables are read.
     groups : GroupSpec or None
-        Treated/control groups in ``kpis``.
+        Treated/control groups (and units) in ``kpis``.
     goals : tuple of Goal
     custom_kpis : tuple of Kpi
     assumptions : Mapping[str, Assumption]
@@ -437,6 +540,16 @@ class Case:
         The ``case.yml`` content as read, frozen (mappings read-only, lists as tuples).
     files : Mapping[str, Path]
         The table files read, by role (``"kpis"``, ``"costs"``, ``"adoption"``).
+    crm_export : Mapping or None
+        The custom export mapping of ``case.yml`` (``crm_export:``), if any.
+    measurement : Measurement
+        Which comparison method's estimates become money (``measurement:``; default auto).
+    review : Review
+        The sign-off (``review:``); a draft with no names by default.
+    unit_kpis : pandas.DataFrame or None
+        With ``groups.unit``: the unit rows of ``kpis.csv`` (``month``, group, unit, KPIs),
+        from which ``kpis`` holds the group totals (ratio KPIs weighted by their
+        denominators). None without units.
     """
 
     path: Path
@@ -465,3 +578,6 @@ class Case:
     config: Mapping[str, Any]
     files: Mapping[str, Path]
     crm_export: Mapping[str, Any] | None = None
+    measurement: Measurement = Measurement()
+    review: Review = Review()
+    unit_kpis: pd.DataFrame | None = None

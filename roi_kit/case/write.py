@@ -31,14 +31,18 @@ __all__ = ["scaffold_case", "save_case_config"]
 def _plain(value: object) -> object:
     """Turn a config (frozen, or holding kit objects) into YAML-safe plain Python."""
     if isinstance(value, Assumption):
-        if value.distribution == "fixed" and not value.note and value.source == "assumed":
+        # owner, as_of and citation (the register's keys) are written only when set.
+        extra = {"owner": value.owner, "as_of": value.as_of, "citation": value.citation}
+        extra = {k: str(v) for k, v in extra.items() if v is not None and v != ""}
+        plain = value.distribution == "fixed" and not value.note and value.source == "assumed"
+        if plain and not extra:
             return value.likely
         out: dict[str, Any] = {"low": value.low, "likely": value.likely, "high": value.high}
         out["distribution"] = value.distribution
         out["source"] = value.source
         if value.note:
             out["note"] = value.note
-        return out
+        return out | extra
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
     if isinstance(value, Mapping):
