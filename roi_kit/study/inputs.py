@@ -4,6 +4,8 @@
 parameters (:mod:`roi_kit.study.params`): the measured changes (:func:`measured_changes`, from
 the comparison of :mod:`roi_kit.measure`, or ``expected_changes`` for a projection), the
 cost schedule (:mod:`roi_kit.money.costs`), the active users and the year-1 ramp.
+
+Which method's estimate becomes money is decided in :mod:`roi_kit.study.selection`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from roi_kit.case import Case
 from roi_kit.errors import CaseError
 from roi_kit.money import benefits as bn
 from roi_kit.money import costs as cs
+from roi_kit.study.selection import MeasuredChange, resolve_method, selected_changes
 
 __all__ = [
     "MEASURED_KPIS",
@@ -45,39 +48,6 @@ MEASURED_KPIS: Mapping[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class MeasuredChange:
-    """One KPI's change credited to the period after go-live, per month.
-
-    Attributes
-    ----------
-    kpi : str
-    change : float, KPI units per month
-        After minus before (or minus the counterfactual), the point estimate.
-    low, high : float, KPI units per month
-        Interval of ``change`` (95% unless the comparison used another level).
-    method : str
-        Comparison method, or "projected".
-    improvement : bool
-        In the better direction with an interval excluding zero: only these count.
-    source : {"measured", "projected"}
-    reading : str
-        The plain-language sentence from the comparison.
-    baseline : float
-        Baseline level (KPI units per month).
-    """
-
-    kpi: str
-    change: float
-    low: float
-    high: float
-    method: str
-    improvement: bool
-    source: str
-    reading: str
-    baseline: float
-
-
 def _treated_rows(case: Case) -> pd.DataFrame:
     kpis = case.kpis
     if case.groups is not None:
@@ -92,16 +62,44 @@ def _baseline_mean(case: Case, kpi: str) -> float:
     return float(rows.loc[mask, kpi].mean())
 
 
+def _projected_changes(case: Case, present: list[str]) -> dict[str, MeasuredChange]:
+    out: dict[str, MeasuredChange] = {}
+    for kpi in present:
+        spec = case.expected_changes.get(kpi)
+        if spec is None:
+            continue
+        base = _baseline_mean(case, kpi)
+        out[kpi] = MeasuredChange(
+            kpi=kpi,
+            change=spec.likely * base,
+            low=spec.low * base,
+            high=spec.high * base,
+            method="projected",
+            improvement=True,
+            source="projected",
+            # Not fmt.percent(signed=True): this reading reaches the JSON summary, and
+            # the two differ at exactly 0 ("+0.0%" here) and from 1,000% on (a comma).
+            reading=f"{kpi}: projected change {spec.likely:+.1%} of the baseline",
+            baseline=base,
+            reason="projected: expected_changes in case.yml (nothing measured yet)",
+            pct_change=spec.likely,
+            pct_low=spec.low,
+            pct_high=spec.high,
+        )
+    return out
+
+
 def measured_changes(
-    case: Case, *, method: str = "counterfactual", comparison: pd.DataFrame | None = None
+    case: Case, *, method: str | None = None, comparison: pd.DataFrame | None = None
 ) -> dict[str, MeasuredChange]:
-    """The changes of the KPIs the money model uses.
+    """The changes of the KPIs the money model uses, each by the method the rule picks.
 
     Parameters
     ----------
     case : Case
-    method : {"counterfactual", "did", "naive"}
-        Comparison whose estimate is turned into money (review cases).
+    method : str, optional
+        ``"auto"``, a method name (see the module docstring) or None: case.yml's
+        ``measurement.method`` (default ``"auto"``). Review cases only.
     comparison : DataFrame, optional
         A table from :func:`roi_kit.measure.compare.compare_all`, to avoid computing it twice.
 
@@ -109,56 +107,27 @@ def measured_changes(
     -------
     dict of str to MeasuredChange
         For each KPI of :data:`MEASURED_KPIS` present in the case.
+
+    Raises
+    ------
+    CaseError
+        A named method that the comparison table does not hold for any KPI.
     """
     present = [k for k in MEASURED_KPIS if k in case.kpis.columns]
-    out: dict[str, MeasuredChange] = {}
     if case.kind == "projection":
-        for kpi in present:
-            spec = case.expected_changes.get(kpi)
-            if spec is None:
-                continue
-            base = _baseline_mean(case, kpi)
-            out[kpi] = MeasuredChange(
-                kpi=kpi,
-                change=spec.likely * base,
-                low=spec.low * base,
-                high=spec.high * base,
-                method="projected",
-                improvement=True,
-                source="projected",
-                # Not fmt.percent(signed=True): this reading reaches the JSON summary, and
-                # the two differ at exactly 0 ("+0.0%" here) and from 1,000% on (a comma).
-                reading=f"{kpi}: projected change {spec.likely:+.1%} of the baseline",
-                baseline=base,
-            )
-        return out
+        return _projected_changes(case, present)
     if comparison is None:
         from roi_kit.measure import compare_all
 
         comparison = compare_all(case)
-    rows = comparison[comparison["method"] == method]
-    if rows.empty:
+    rule, source = resolve_method(case, method)
+    if rule != "auto" and not (comparison["method"] == rule).any():
         raise CaseError(
-            f"no {method!r} comparison for this case; choose one of "
-            f"{sorted(set(comparison['method']))}"
+            f"no {rule!r} comparison for this case ({source}); choose auto or one of "
+            f"{sorted(m for m in set(comparison['method']) if not m.startswith('placebo'))}"
         )
-    for kpi in present:
-        row = rows[rows["kpi"] == kpi]
-        if row.empty:
-            continue
-        r = row.iloc[0]
-        out[kpi] = MeasuredChange(
-            kpi=kpi,
-            change=float(r["change"]),
-            low=float(r["low"]),
-            high=float(r["high"]),
-            method=method,
-            improvement=bool(r["improvement"]),
-            source="measured",
-            reading=str(r["reading"]),
-            baseline=float(r["baseline"]),
-        )
-    return out
+    chosen = selected_changes(comparison, rule=rule, source=source)
+    return {k: chosen[k] for k in present if k in chosen}
 
 
 @dataclass(frozen=True)
@@ -199,6 +168,15 @@ class Inputs:
     users_source : str
         Source of ``active_users``: "measured" (the adoption table) or the source of the
         ``active_users`` assumption.
+    users_from : str
+        Where the active users come from, in words: "adoption table", "active_users in
+        case.yml", or "" (no users stated).
+    selection : dict of str to MeasuredChange
+        Every compared KPI (goal KPIs too, not only those that become money) with the
+        change the method rule picks; empty for a projection.
+    method_rule, method_source : str
+        The rule in force (``"auto"`` or a method name) and where it was set
+        (:func:`resolve_method`); "projected" for a projection.
     """
 
     changes: dict[str, MeasuredChange]
@@ -216,23 +194,36 @@ class Inputs:
     cost_future_share: np.ndarray | None = None
     productivity_reason: str = ""
     users_source: str = "measured"
+    users_from: str = "adoption table"
+    selection: dict[str, MeasuredChange] = field(default_factory=dict)
+    method_rule: str = "auto"
+    method_source: str = ""
 
 
 def model_inputs(
-    case: Case, *, method: str = "counterfactual", comparison: pd.DataFrame | None = None
+    case: Case, *, method: str | None = None, comparison: pd.DataFrame | None = None
 ) -> Inputs:
     """Gather the fixed inputs of the model from a case (measurements, costs, users).
 
     Parameters
     ----------
     case : Case
-    method : str
-        Comparison method for review cases.
+    method : str, optional
+        Method rule for review cases (:func:`measured_changes`); None: case.yml's.
     comparison : DataFrame, optional
         Precomputed :func:`roi_kit.measure.compare.compare_all` table.
     """
+    if case.kind != "projection" and comparison is None:
+        from roi_kit.measure import compare_all
+
+        comparison = compare_all(case)
     changes = measured_changes(case, method=method, comparison=comparison)
-    counted = {k: c.improvement for k, c in changes.items()}
+    counted = {k: c.counted for k, c in changes.items()}
+    if case.kind == "projection":
+        rule, source, selection = "projected", "expected_changes in case.yml", {}
+    else:
+        rule, source = resolve_method(case, method)
+        selection = selected_changes(comparison, rule=rule, source=source)
     revenue = _baseline_mean(case, "revenue") * 12 if "revenue" in case.kpis.columns else 0.0
     projected = case.kind == "projection"
     active = _active_users(case)
@@ -258,7 +249,18 @@ def model_inputs(
         cost_future_share=future,
         productivity_reason=productivity_reason(case),
         users_source=_users_source(case),
+        users_from=_users_from(case),
+        selection=selection,
+        method_rule=rule,
+        method_source=source,
     )
+
+
+def _users_from(case: Case) -> str:
+    """Where the active users come from, in words ("" when nobody stated any)."""
+    if case.adoption is not None and len(case.adoption):
+        return "adoption table"
+    return "active_users in case.yml" if "active_users" in case.assumptions else ""
 
 
 def _users_source(case: Case) -> str:

@@ -19,7 +19,7 @@ from roi_kit.case import Case
 from roi_kit.errors import CaseError
 from roi_kit.money import benefits as bn
 from roi_kit.study.evaluation import CaseResult, evaluate_case
-from roi_kit.study.inputs import MEASURED_KPIS, Inputs, model_inputs
+from roi_kit.study.inputs import HOURS_NOT_SET, MEASURED_KPIS, Inputs, model_inputs
 
 __all__ = ["scenario_inputs", "evaluate_scenarios", "roi_to_date"]
 
@@ -56,6 +56,10 @@ def scenario_inputs(case: Case, inputs: Inputs, name: str) -> tuple[Inputs, dict
     if "costs" in risk:
         overrides["risk_costs"] = float(risk["costs"])
     new = inputs
+    if "hours_saved_per_user_week" in overrides and new.productivity_reason == HOURS_NOT_SET:
+        # The scenario states the hours itself: that is the user's own number, so the
+        # productivity line counts in this scenario (the base still does not count it).
+        new = replace(new, productivity_reason="")
     factors = body.get("costs")
     if factors:
         yearly = inputs.schedule.yearly.drop(index="Total", errors="ignore")

@@ -77,6 +77,20 @@ class MonteCarloResult:
     horizon_months: float | None
     prob_payback_within_horizon: float | None
 
+    @property
+    def varied(self) -> tuple[str, ...]:
+        """The inputs whose draws actually vary (names of :attr:`draws`' columns)."""
+        return tuple(
+            str(name)
+            for name in self.draws.columns
+            if len(self.draws) and float(np.ptp(self.draws[name].to_numpy(dtype=float))) > 0
+        )
+
+    @property
+    def has_spread(self) -> bool:
+        """Whether the draws give different ROIs at all (False: nothing is uncertain)."""
+        return bool(self.varied) and float(np.ptp(self.roi)) > 0
+
     def summary_frame(self) -> pd.DataFrame:
         """The headline numbers as a two-column table (``statistic``, ``value``).
 
@@ -109,13 +123,33 @@ class MonteCarloResult:
             }
         )
 
-    def summary_text(self) -> str:
-        """One honest paragraph: the 90% interval of ROI, whether it includes zero, and the
-        chance of a positive ROI."""
+    def summary_text(self, labels: Mapping[str, str] | None = None) -> str:
+        """One honest paragraph: which inputs vary, the 90% interval of ROI, whether it
+        includes zero, and the chance of a positive ROI.
+
+        When no input varies, it says so instead of presenting a zero-width interval as
+        a finding.
+
+        Parameters
+        ----------
+        labels : mapping of str to str, optional
+            Readable names of the inputs (default: their names).
+        """
+        if not self.has_spread:
+            return (
+                f"Nothing is uncertain in this model: no input varies across the {self.n:,} "
+                f"draws (no counted measured change, no assumption with a range that moves "
+                f"the result), so every draw gives the same ROI, {_pct(self.roi_p50)}. This "
+                "is not an interval: it says nothing about how sure the answer is. Give the "
+                "assumptions low/high ranges in case.yml to see the spread."
+            )
+        names = labels or {}
+        varied = ", ".join(names.get(n, n) for n in self.varied)
         includes_zero = self.roi_p5 <= 0.0 <= self.roi_p95
         text = (
-            f"In {self.n:,} simulated scenarios, ROI lies between {_pct(self.roi_p5)} and "
-            f"{_pct(self.roi_p95)} in 90% of them (median {_pct(self.roi_p50)})"
+            f"Varying {varied}: in {self.n:,} simulated scenarios, ROI lies between "
+            f"{_pct(self.roi_p5)} and {_pct(self.roi_p95)} in 90% of them "
+            f"(median {_pct(self.roi_p50)})"
         )
         if includes_zero:
             text += "; this interval includes zero, so a loss is plausible"

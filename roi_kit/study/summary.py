@@ -25,11 +25,13 @@ from roi_kit.study.evaluation import CaseResult
 from roi_kit.study.readout import (
     assumptions_table,
     break_even_table,
+    caveats,
     headline_html,
     roi_to_date_table,
     scenario_table,
     tornado_table,
     verdict,
+    verdict_of,
 )
 from roi_kit.study.run import Study, run_study
 from roi_kit.study.simulation import MonteCarloResult
@@ -56,6 +58,7 @@ SCHEMA = "roi-kit-summary/1"
 JSON_KEYS: Mapping[str, str] = {
     "schema": "format version, 'roi-kit-summary/1'",
     "case": "name, kind (review|projection), currency, go_live, horizon_years, discount_rate",
+    "verdict": "code (pays|does-not-pay|no-measurable-effect|projected), label, reasons (list)",
     "roi": "every ROI definition: simple, percent, incremental, tei, nucleus, revenue_view",
     "npv": "net present value of the risk-adjusted flows",
     "irr": "internal rate of return a year (null when none exists)",
@@ -67,12 +70,17 @@ JSON_KEYS: Mapping[str, str] = {
     "cost_lines": "list per category: category, initial, years (list), total",
     "tco": "total cost of ownership over Initial + horizon, before risk adjustment",
     "comparison": "list per KPI and method: kpi, method, change, low, high, excludes_zero, "
-    "improvement, reading",
+    "improvement, reading, pct_change, mde, mde_pct, valid, validity",
+    "measurement": "the method for money: rule (auto or a method), source, kpis (list: kpi, "
+    "method, reason, valid, counted, change, low, high, relative_change, relative_low, "
+    "relative_high, mde, mde_relative, excludes_zero); relative values are fractions of the "
+    "baseline mean",
     "monte_carlo": "n, seed, npv_p5/p50/p95, roi_p5/p50/p95, prob_roi_positive, "
     "prob_payback_within_horizon",
     "scenarios": "list: scenario, npv, roi, payback_months",
     "quality": "score (0-100), rule, errors, warnings",
     "intangibles": "weighted_score (1-5), score_0_100, label; never added to money",
+    "caveats": "list: topic, text - every caveat the analysis found (readout.caveats)",
 }
 
 
@@ -115,9 +123,43 @@ def _comparison(table: pd.DataFrame) -> list[dict[str, Any]]:
             "excludes_zero": bool(row.excludes_zero),
             "improvement": bool(row.improvement),
             "reading": row.reading,
+            "pct_change": _num(row.pct_change),
+            "mde": _num(getattr(row, "mde", None)),
+            "mde_pct": _num(getattr(row, "mde_pct", None)),
+            "valid": bool(getattr(row, "valid", True)),
+            "validity": str(getattr(row, "validity", "") or ""),
         }
         for row in table.itertuples(index=False)
     ]
+
+
+def _measurement_block(study: Study) -> dict[str, Any]:
+    """The method rule and, per compared KPI, the change that it turns into money."""
+    inputs = study.inputs
+    changes = inputs.selection if not inputs.projected else inputs.changes
+    return {
+        "rule": inputs.method_rule,
+        "source": inputs.method_source,
+        "kpis": [
+            {
+                "kpi": kpi,
+                "method": c.method,
+                "reason": c.reason,
+                "valid": c.valid,
+                "counted": bool(inputs.counted.get(kpi, False)),
+                "change": _num(c.change) if c.valid else None,
+                "low": _num(c.low),
+                "high": _num(c.high),
+                "relative_change": _num(c.pct_change) if c.valid else None,
+                "relative_low": _num(c.pct_low),
+                "relative_high": _num(c.pct_high),
+                "mde": _num(c.mde),
+                "mde_relative": _num(c.mde_pct),
+                "excludes_zero": bool(c.excludes_zero),
+            }
+            for kpi, c in changes.items()
+        ],
+    }
 
 
 def _case_block(case: Case) -> dict[str, Any]:
@@ -215,9 +257,11 @@ def case_summary(study: Study) -> dict[str, Any]:
     """
     res = study.result
     ev = res.evaluation
+    v = verdict_of(study)
     return {
         "schema": SCHEMA,
         "case": _case_block(study.case),
+        "verdict": {"code": v.code, "label": v.label, "reasons": list(v.reasons)},
         "roi": _roi_block(res),
         "npv": _num(ev.npv),
         "irr": _num(ev.irr),
@@ -229,6 +273,7 @@ def case_summary(study: Study) -> dict[str, Any]:
         "cost_lines": _cost_rows(res.inputs.schedule),
         "tco": _num(res.inputs.schedule.tco),
         "comparison": _comparison(study.comparison),
+        "measurement": _measurement_block(study),
         "monte_carlo": _monte_carlo_block(study.monte_carlo),
         "scenarios": _scenario_rows(study.scenarios),
         "quality": {
@@ -238,6 +283,7 @@ def case_summary(study: Study) -> dict[str, Any]:
             "warnings": study.quality.count("warning"),
         },
         "intangibles": _intangibles(study.case),
+        "caveats": [{"topic": c.topic, "text": c.text} for c in caveats(study)],
     }
 
 

@@ -29,6 +29,7 @@ from roi_kit.errors import FinanceInputError
 from roi_kit.formatting import money, percent
 from roi_kit.money import benefits as bn
 from roi_kit.study import model
+from roi_kit.study.inputs import NO_USERS
 from roi_kit.views.style import PALETTE, money_axis, new_figure, plain
 
 __all__ = [
@@ -383,7 +384,10 @@ def benefit_waterfall(view: BenefitView, *, ax=None) -> Figure:
     _per_year_axis(ax, cur)
     ax.grid(axis="x", alpha=0.3)
     word = "projected" if view.projected else "measured"
-    ax.set_title(f"From the {word} change to the risk-adjusted annual benefit", fontsize=11)
+    title = f"From the {word} change to the risk-adjusted annual benefit"
+    if not any(ln.counted for ln in view.lines):
+        title = "No benefit line is counted: the annual benefit is 0 (each line's reason is below)"
+    ax.set_title(title, fontsize=11)
     left_out = [ln for ln in view.lines if not ln.counted]
     if left_out and new:  # the note goes under a figure of our own, not into the caller's
         parts = [f"{ln.name} {money(_mean(ln.annual_value), cur)}" for ln in left_out]
@@ -430,8 +434,16 @@ def benefit_check_text(view: BenefitView, inputs: model.Inputs) -> str:
     cur = view.currency
     prod = _line_of(view.lines, "productivity")
     counted = [ln.name for ln in view.lines if ln.counted]
-    out = [f"Active users (mean over the after period): {inputs.active_users:,.1f}"]
-    if prod is not None:
+    if not inputs.users_from:
+        # No users stated: a "0.0" would read as a measured count of nobody.
+        out = [f"Active users: none stated ({NO_USERS})"]
+    elif inputs.users_from != "adoption table":
+        out = [f"Active users ({inputs.users_from}): {inputs.active_users:,.1f}"]
+    else:
+        out = [f"Active users (mean over the after period): {inputs.active_users:,.1f}"]
+    if prod is not None and inputs.productivity_reason:
+        out.append(f"Productivity (time saved): not counted: {inputs.productivity_reason}")
+    elif prod is not None:
         out.append(f"Productivity (time saved): {money(_mean(prod.annual_value), cur)} a year")
     out.append(f"Counted benefit lines: {len(counted)} of {len(view.lines)}")
     out += [f"  - {name}" for name in counted]

@@ -23,6 +23,7 @@ from roi_kit.case.kpis import get_kpi
 from roi_kit.formatting import money, percent
 from roi_kit.measure.base import MIN_SEASONAL_MONTHS
 from roi_kit.measure.baseline import BaselineFacts
+from roi_kit.study.inputs import Inputs
 from roi_kit.views.benefits import BenefitView
 from roi_kit.views.costs import CostView
 
@@ -38,6 +39,7 @@ __all__ = [
     "cost_split_markdown",
     "internal_staff_markdown",
     "intangibles_markdown",
+    "measurement_markdown",
 ]
 
 #: Months needed to see each calendar month once.
@@ -132,8 +134,17 @@ def _group_words(case: Case) -> tuple[str, str]:
     """(who the baseline months are counted for, the sentence on the control group)."""
     if case.groups is None:
         return "the case", "There is no control group."
-    treated = f"the CRM group *{md_escape(case.groups.treated)}*"
-    return treated, f"*{md_escape(case.groups.control)}* is the control group."
+    spec = case.groups
+    treated_names = spec.treated_groups or (spec.treated,)
+    controls = spec.control_groups or ((spec.control,) if spec.control else ())
+    listed = ", ".join(f"*{md_escape(g)}*" for g in treated_names)
+    treated = f"the CRM group {listed}" if len(treated_names) == 1 else f"the CRM groups {listed}"
+    if not controls:
+        return treated, "There is no control group."
+    names = ", ".join(f"*{md_escape(g)}*" for g in controls)
+    if len(controls) == 1:
+        return treated, f"{names} is the control group."
+    return treated, f"{names} are the control groups (pooled)."
 
 
 def baseline_markdown(case: Case, facts: BaselineFacts) -> str:
@@ -412,3 +423,36 @@ def intangibles_markdown(case: Case) -> str:
         f"({top}) / ({bottom}) = "
         f"{plain_number(num)} / {plain_number(den)} = **{num / den:.2f}** on the 1-5 scale."
     )
+
+
+def measurement_markdown(case: Case, inputs: Inputs) -> str:
+    """Which method's estimate becomes money for each KPI the model values, and why.
+
+    Parameters
+    ----------
+    case : Case
+    inputs : Inputs
+        From :func:`roi_kit.study.inputs.model_inputs` (the rule is in ``method_rule``).
+
+    Returns
+    -------
+    str
+        Markdown: the rule and where it was set, then one bullet per KPI.
+    """
+    if inputs.projected:
+        return (
+            "A **projection**: nothing is measured yet; the changes are the expected "
+            "changes in `case.yml` (low / likely / high)."
+        )
+    head = (
+        f"**Method for money**: `{md_escape(inputs.method_rule)}`, set by "
+        f"{md_escape(inputs.method_source)} (`measurement.method` in `case.yml`; "
+        "`auto` picks per KPI: difference-in-differences when a control group exists and it "
+        "is valid, else the counterfactual, else the state-space model, else nothing)."
+    )
+    bullets = []
+    for kpi, change in inputs.changes.items():
+        label = get_kpi(kpi, case.custom_kpis).label
+        counted = "counted" if inputs.counted.get(kpi) else "not counted"
+        bullets.append(f"- {md_escape(label)} ({counted}): {md_escape(change.reason)}")
+    return "\n".join([head, "", *bullets]) if bullets else head

@@ -22,6 +22,7 @@ from roi_kit.views.style import PALETTE, money_axis, new_figure, plain
 from roi_kit.views.tables import table_html
 
 __all__ = [
+    "nothing_to_show",
     "cumulative_cash_flow",
     "scenario_bars",
     "roi_to_date",
@@ -32,6 +33,35 @@ __all__ = [
 ]
 
 _GOOD, _BAD, _MAIN = PALETTE["good"], PALETTE["bad"], PALETTE["treated"]
+
+
+def nothing_to_show(text: str, *, ax=None, figsize: tuple[float, float] = (7.5, 1.4)) -> Figure:
+    """A figure that says in words why there is nothing to plot, instead of empty axes.
+
+    Parameters
+    ----------
+    text : str
+        The reason (wrapped at 90 characters; user text is escaped).
+    ax : matplotlib.axes.Axes, optional
+    figsize : (float, float), inches
+
+    Returns
+    -------
+    Figure
+    """
+    fig, ax = new_figure(ax, figsize=figsize)
+    ax.set_axis_off()
+    ax.text(
+        0.5,
+        0.5,
+        plain(textwrap.fill(text, 90)),
+        ha="center",
+        va="center",
+        fontsize=10,
+        color=PALETTE["text"],
+        transform=ax.transAxes,
+    )
+    return fig
 
 
 def axes_pair(ax, *, figsize: tuple[float, float], sharey: bool = False):
@@ -133,6 +163,8 @@ def scenario_bars(table: pd.DataFrame, *, currency: str = "", ax=None) -> Figure
     -------
     Figure
     """
+    if not len(table):
+        return nothing_to_show("No scenario to compare: the base case could not be evaluated.")
     fig, (ax_npv, ax_roi) = axes_pair(ax, figsize=(8, 3.2))
     # Bars at positions, names as tick labels: a categorical axis would draw the scenario
     # names (user text from case.yml) unescaped, and "$x^$" would fail the figure.
@@ -157,6 +189,8 @@ def scenario_bars(table: pd.DataFrame, *, currency: str = "", ax=None) -> Figure
     money_axis(ax_npv)
     ax_npv.set_title(plain(f"NPV ({currency})") if currency else "NPV")
     ax_roi.set_title("TEI ROI (%)")
+    if len(table) == 1:
+        fig.suptitle("Only the base case: case.yml names no scenarios", fontsize=9)
     return fig
 
 
@@ -174,6 +208,10 @@ def roi_to_date(table: pd.DataFrame, *, ax=None) -> Figure:
     -------
     Figure
     """
+    if not len(table):
+        return nothing_to_show(
+            "No quarter since go-live is complete yet: there is no ROI to date to show.", ax=ax
+        )
     fig, ax = new_figure(ax, figsize=(7, 3))
     roi = table["roi_to_date"].to_numpy(dtype=float)
     ax.plot(table["quarter"], roi * 100, marker="o", color=_MAIN)

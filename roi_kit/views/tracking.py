@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "METHOD_NAMES",
+    "kpi_range",
+    "clipped_band",
     "tracking_figure",
     "method_table",
     "readings_html",
@@ -41,29 +43,76 @@ METHOD_NAMES: Mapping[str, str] = {
     "naive": "Naive before/after",
     "counterfactual": "Counterfactual (trend + season)",
     "placebo-counterfactual": "Placebo check of the counterfactual",
+    "state-space": "State-space counterfactual",
     "did": "Difference-in-differences",
+    "did-trend": "Difference-in-differences with group trends",
+    "panel-did": "Panel difference-in-differences",
+    "staggered-did": "Staggered DiD (two-stage, by unit)",
     "placebo-did": "Placebo check of DiD",
 }
 
+# The range a KPI's values can take, by its kind in the data contract (data/README.md):
+# amounts and counts are never negative, fractions lie in 0-100%.
+_RANGES: Mapping[str, tuple[float, float]] = {
+    "money": (0.0, np.inf),
+    "count": (0.0, np.inf),
+    "nonneg": (0.0, np.inf),
+    "fraction": (0.0, 1.0),
+}
 
-def _draw_counterfactual(ax, fit) -> None:
+
+def kpi_range(kpi) -> tuple[float, float]:
+    """(lowest, highest) value a KPI can take: from its kind; unbounded for ``number``."""
+    return _RANGES.get(getattr(kpi, "kind", "number"), (-np.inf, np.inf))
+
+
+def clipped_band(kpi, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray, str]:
+    """A prediction band cut to the KPI's range, and what was cut in words ("" when none).
+
+    A normal band around a small revenue runs below zero, and one around a win rate past
+    100%: values the KPI cannot take. The drawn band is clipped there and the legend says
+    so (the interval of the estimate itself is not changed).
+
+    Examples
+    --------
+    >>> from roi_kit.case import get_kpi
+    >>> lo, hi, note = clipped_band(get_kpi("win_rate"), np.array([-0.1, 0.2]),
+    ...                             np.array([0.5, 1.2]))
+    >>> lo.tolist(), hi.tolist(), note
+    ([0.0, 0.2], [0.5, 1.0], 'clipped to 0-100%')
+    """
+    floor, ceiling = kpi_range(kpi)
+    low = np.asarray(low, dtype=float)
+    high = np.asarray(high, dtype=float)
+    cut_low = bool(np.any(low < floor))
+    cut_high = bool(np.any(high > ceiling))
+    if not (cut_low or cut_high):
+        return low, high, ""
+    note = "clipped to 0-100%" if ceiling == 1.0 else "clipped at 0 (the KPI cannot be negative)"
+    return np.clip(low, floor, ceiling), np.clip(high, floor, ceiling), note
+
+
+def _draw_counterfactual(ax, fit, kpi) -> None:
     xs = month_positions(fit.projected.index)
+    low, high, cut = clipped_band(kpi, fit.band_low.to_numpy(), fit.band_high.to_numpy())
     ax.fill_between(
         xs,
-        fit.band_low.to_numpy(),
-        fit.band_high.to_numpy(),
+        low,
+        high,
         color=PALETTE["projected"],
         alpha=0.18,
         lw=0,
-        label="95% prediction band (no CRM)",
+        label="95% prediction band (no CRM)" + (f", {cut}" if cut else ""),
     )
+    trend_only = "trend-only" in str(getattr(fit, "note", ""))
+    model = "trend only (too few months for season)" if trend_only else "trend + season"
     ax.plot(
         xs,
-        fit.projected.to_numpy(),
+        np.clip(fit.projected.to_numpy(), *kpi_range(kpi)),
         color=PALETTE["projected"],
         ls="--",
         lw=1.6,
-        label="counterfactual: trend + season, no CRM",
+        label=f"counterfactual: {model}, no CRM",
     )
 
 
@@ -135,7 +184,7 @@ def tracking_figure(case: Case, lines: progress.TrackingLines, *, ax=None) -> Fi
             label="baseline mean (naive comparison)",
         )
     if lines.fit is not None:
-        _draw_counterfactual(ax, lines.fit)
+        _draw_counterfactual(ax, lines.fit, kpi)
     if lines.control is not None and case.groups is not None:
         _draw_did(ax, lines, case.groups.control, name)
     go_live_line(ax, case)
@@ -154,16 +203,23 @@ def _method_row(r, case: Case) -> dict[str, str]:
     def change(value: float) -> str:
         return case_goals.format_change(value, kpi, case.currency)
 
+    method = METHOD_NAMES.get(r.method, r.method)
+    if r.method == "counterfactual" and "trend-only" in str(r.note):
+        method = "Counterfactual (trend only: too few months for season)"
+    reading = r.reading
+    if not bool(getattr(r, "valid", True)) and measured:
+        # Said beside the estimate: an invalid method is shown but never counted as money.
+        reading = f"{reading} Not valid here, never counted: {getattr(r, 'validity', '')}"
     return {
         "KPI": kpi.label,
-        "method": METHOD_NAMES.get(r.method, r.method),
+        "method": method,
         "change": change(r.change),
         "relative": fmt.percent(r.pct_change, signed=True),
         "95% interval": f"{change(r.low)} to {change(r.high)}" if measured else "n/a",
         "excludes zero": (
             ("yes" if r.excludes_zero else "no: includes zero") if measured else "n/a"
         ),
-        "reading": r.reading,
+        "reading": reading,
     }
 
 
@@ -203,8 +259,18 @@ def method_table(
 def readings_html(frame: pd.DataFrame, kpi: str, methods: Sequence[str]) -> str:
     """The readings of one KPI's rows by these methods, as an escaped bulleted list."""
     rows = frame[(frame["kpi"] == kpi) & (frame["method"].isin(list(methods)))]
-    readings = "".join(f"<li>{html.escape(t)}</li>" for t in rows["reading"])
+    readings = "".join(f"<li>{html.escape(_reading(r))}</li>" for _, r in rows.iterrows())
     return f"<ul>{readings}</ul>"
+
+
+def _reading(r: pd.Series) -> str:
+    """A row's reading; an invalid method says so beside its estimate (never money)."""
+    text = str(r["reading"]).rstrip()
+    why = str(r.get("validity", "") or "").removeprefix("not valid: ")
+    if bool(r.get("valid", True)) or not np.isfinite(float(r["change"])) or why in text:
+        return text  # valid, not computed (its reading says why), or already said
+    end = "" if text.endswith(".") else "."
+    return f"{text}{end} Not valid here, never counted as money: {why}"
 
 
 def kpi_parts(

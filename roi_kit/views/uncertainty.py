@@ -10,7 +10,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from roi_kit import formatting as fmt
-from roi_kit.views.roi import axes_pair
+from roi_kit.study.caveats import tornado_moves
+from roi_kit.views.roi import axes_pair, nothing_to_show
 from roi_kit.views.style import PALETTE, money_axis, new_figure, plain
 
 __all__ = ["tornado", "monte_carlo_histogram"]
@@ -42,7 +43,21 @@ def tornado(
     Returns
     -------
     Figure
+        When no assumption has a range, or none moves the output (every swing 0), a
+        figure that says so in words instead of an empty chart.
     """
+    if not len(table):
+        return nothing_to_show(
+            f"No assumption has a range (low/high in case.yml), so nothing is tested: "
+            f"{output} does not hinge on any assumption here.",
+            ax=ax,
+        )
+    if not tornado_moves(table):
+        return nothing_to_show(
+            f"No assumption's range moves {output}: every swing is 0 (for example, the "
+            "assumptions with a range feed only lines that are not counted).",
+            ax=ax,
+        )
     names = labels or {}
     rows = table.iloc[::-1]  # largest swing at the top
     fig, ax = new_figure(ax, figsize=(7.5, 0.55 * len(rows) + 1.6))
@@ -108,7 +123,15 @@ def monte_carlo_histogram(mc, *, currency: str = "", ax=None) -> Figure:
     Returns
     -------
     Figure
+        When no input varies, a figure that says so instead of a one-value histogram.
     """
+    if not getattr(mc, "has_spread", True):
+        return nothing_to_show(
+            f"Nothing is uncertain: no input varies across the {mc.n:,} draws, so every "
+            f"draw gives ROI {fmt.percent(mc.roi_p50)}. This is not an interval; give the "
+            "assumptions low/high ranges in case.yml to see how sure the answer is.",
+            ax=ax[0] if isinstance(ax, tuple | list) else ax,
+        )
     fig, (ax_roi, ax_npv) = axes_pair(ax, figsize=(9, 3.6))
     roi_marks = (mc.roi_p5, mc.roi_p50, mc.roi_p95)
     npv_marks = (mc.npv_p5, mc.npv_p50, mc.npv_p95)

@@ -20,11 +20,13 @@ import roi_kit as rk
 from roi_kit import cli
 from roi_kit.case import quality
 from roi_kit.study import readout
+from roi_kit.study import run as run_module
 from roi_kit.study.inputs import HOURS_NOT_SET, NO_USERS
 from roi_kit.views import goals as goals_view
 from roi_kit.views import intangibles as intangible_views
 from roi_kit.views import rollout as rollout_view
 from tests.paths import SAMPLE_CASE
+from tests.study.hand_tables import sample_measurement
 
 __all__ = ["make_case"]
 
@@ -71,6 +73,13 @@ def make_case(
     return folder
 
 
+def _study_on(case, comparison):
+    """``run_study`` measuring with a hand-built comparison table."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(run_module, "compare_all", lambda case, seed=0: comparison.copy())
+        return rk.run_study(case, n=DRAWS)
+
+
 def _line(study, kind):
     return next(ln for ln in study.result.lines if ln.kind == kind)
 
@@ -85,12 +94,14 @@ def bare(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def bare_study(bare):
-    return rk.run_study(bare, n=DRAWS)
+    # A fixed measurement in which revenue counts: the comparison with the sample's lines
+    # below needs a counted line besides productivity.
+    return _study_on(bare, sample_measurement())
 
 
 @pytest.fixture(scope="module")
 def sample_study(sample_case):
-    return rk.run_study(sample_case, n=DRAWS)
+    return _study_on(sample_case, sample_measurement())
 
 
 def test_bare_case_passes_the_gate(bare):
@@ -153,6 +164,30 @@ def test_hours_left_at_the_kit_default_are_not_counted(tmp_path):
     assert "productivity" not in {ln.kind for ln in study.result.lines if ln.counted}
 
 
+def test_a_scenario_that_states_the_hours_counts_productivity(tmp_path):
+    """The base leaves hours at the kit default (not counted); a scenario that states its
+    own hours counts the line in that scenario only."""
+    from roi_kit.study.scenarios import scenario_inputs
+
+    folder = make_case(tmp_path / "scenhours", drop_assumptions=("hours_saved_per_user_week",))
+    cfg = yaml.safe_load((folder / "case.yml").read_text(encoding="utf-8"))
+    cfg["scenarios"] = {"timed": {"description": "hours measured", "assumptions": {
+        "hours_saved_per_user_week": 2.0}}}  # fmt: skip
+    (folder / "case.yml").write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    case = rk.load_case(folder)
+    base = rk.model.model_inputs(case)
+    assert base.productivity_reason == HOURS_NOT_SET
+    scen, overrides = scenario_inputs(case, base, "timed")
+    assert overrides["hours_saved_per_user_week"] == 2.0
+    assert scen.productivity_reason == ""
+    # and an unrelated scenario leaves the base's reason as it is
+    cfg["scenarios"] = {"other": {"description": "margin", "assumptions": {"gross_margin": 0.4}}}
+    (folder / "case.yml").write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    case = rk.load_case(folder)
+    scen, _ = scenario_inputs(case, rk.model.model_inputs(case), "other")
+    assert scen.productivity_reason == HOURS_NOT_SET
+
+
 def test_no_control_group_case(tmp_path):
     folder = make_case(tmp_path / "noctrl", control=False)
     case = rk.load_case(folder)
@@ -170,7 +205,10 @@ def test_summary_json_on_the_bare_case(bare, capsys):
     out = json.loads(capsys.readouterr().out)
     prod = next(b for b in out["benefit_lines"] if b["name"] == "Productivity (time saved)")
     assert prod["counted"] is False and NO_USERS in prod["note"]
-    assert out["roi"]["tei"] > -0.5
+    # Not the -100% of issue 14: the lines counted without productivity give benefits.
+    counted = [b for b in out["benefit_lines"] if b["counted"]]
+    assert counted and out["pv_benefits"] > 0
+    assert out["roi"]["tei"] > -1.0
     assert out["scenarios"] == [] or len(out["scenarios"]) <= 1
 
 

@@ -51,7 +51,15 @@ def test_json_keys_are_exactly_the_documented_ones(study):
         "excludes_zero",
         "improvement",
         "reading",
+        "pct_change",
+        "mde",
+        "mde_pct",
+        "valid",
+        "validity",
     }
+    assert set(data["verdict"]) == {"code", "label", "reasons"}
+    assert set(data["measurement"]) == {"rule", "source", "kpis"}
+    assert all(set(c) == {"topic", "text"} for c in data["caveats"])
 
 
 def test_headline_numbers_are_consistent(study):

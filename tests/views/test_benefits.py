@@ -22,11 +22,13 @@ from roi_kit.views.benefits import (
     slider_sensitivity_table,
 )
 from tests.paths import SAMPLE_CASE
+from tests.study.hand_tables import sample_measurement
 
 
 @pytest.fixture(scope="module")
 def inputs(sample_case):
-    return model.model_inputs(sample_case)
+    # Worked on a fixed, hand-written measurement (tests/study/hand_tables.py).
+    return model.model_inputs(sample_case, comparison=sample_measurement())
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from roi_kit.views import benefits as benefit_views
 from roi_kit.views import costs as cost_views
 from roi_kit.views import narrative
 from tests.paths import SAMPLE_CASE
+from tests.study.hand_tables import sample_measurement
 
 #: Facts of the sample case that must never reach another case's sentences.
 SAMPLE_FACTS = [
@@ -53,7 +54,7 @@ SAMPLE_FACTS = [
 
 def _sentences(case) -> dict[str, str]:
     """Every narrative sentence of a case, by function name."""
-    inputs = model.model_inputs(case)
+    inputs = model.model_inputs(case, comparison=sample_measurement())
     view = benefit_views.benefit_view(case, inputs)
     costs = cost_views.cost_view(case)
     return {
