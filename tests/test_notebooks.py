@@ -83,6 +83,7 @@ CASE_FREE_PROSE = [
     "08_intangibles.ipynb",
     "09_case_studies.ipynb",
     "10_summary.ipynb",
+    "11_assumptions.ipynb",
 ]
 
 
