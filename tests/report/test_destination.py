@@ -89,7 +89,7 @@ def _stage(tmp_path: Path, files: dict[str, str]) -> Path:
     staging.mkdir()
     for name, text in files.items():
         (staging / name).write_text(text, encoding="utf-8")
-    report._write_marker(staging, list(files))
+    report.write_marker(staging, list(files))
     return staging
 
 
@@ -105,7 +105,7 @@ def test_replacing_an_earlier_report_keeps_the_users_files(tmp_path):
     assert report.check_destination(out) == out.resolve()
 
     staging = _stage(tmp_path, {"index.html": "new", "02_new.html": "new"})
-    report._swap_into_place(staging, out)
+    report.swap_into_place(staging, out)
 
     assert (out / "index.html").read_text(encoding="utf-8") == "new"
     assert (out / "02_new.html").exists()
@@ -125,13 +125,13 @@ def test_a_marker_cannot_make_the_kit_remove_files_elsewhere(tmp_path):
         json.dumps({"files": ["../precious.txt", os.fspath(victim), "sub/x.html"]})
     )
     staging = _stage(tmp_path, {"index.html": "new"})
-    report._swap_into_place(staging, out)
+    report.swap_into_place(staging, out)
     assert victim.read_text(encoding="utf-8") == "keep"
 
 
 def test_a_new_destination_is_one_rename(tmp_path):
     staging = _stage(tmp_path, {"index.html": "new"})
-    report._swap_into_place(staging, tmp_path / "fresh")
+    report.swap_into_place(staging, tmp_path / "fresh")
     assert sorted(p.name for p in (tmp_path / "fresh").iterdir()) == [report.MARKER, "index.html"]
 
 
@@ -147,5 +147,5 @@ def test_a_report_from_before_the_marker_is_recognised_and_only_its_pages_replac
     (out / "00_quick_roi.html").write_text("old", encoding="utf-8")
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     report.check_destination(out)
-    report._swap_into_place(_stage(tmp_path, {"index.html": "new"}), out)
+    report.swap_into_place(_stage(tmp_path, {"index.html": "new"}), out)
     assert sorted(p.name for p in out.iterdir()) == [report.MARKER, "index.html", "notes.txt"]
