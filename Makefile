@@ -55,8 +55,9 @@ bench: $(DEV_STAMP) ## run the speed benchmarks (prints times and ratios)
 		case "$$b" in benchmarks/bench_calibration*) continue;; esac; \
 		echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
-calibration: $(DEV_STAMP) ## simulate every interval method on KPI-like series (400 reps, ~4 min on 2 cores)
+calibration: $(DEV_STAMP) ## simulate every interval method on KPI-like series (400 reps; 60 reps took 25 min on 2 busy cores)
 	$(BIN)/python benchmarks/bench_calibration.py --jobs 2
+	$(BIN)/python benchmarks/bench_calibration_did.py --reps 200 --jobs 2
 
 calibration-panels: $(DEV_STAMP) ## simulate the panel DiD methods (200 reps; about 8 min of CPU)
 	$(BIN)/python benchmarks/bench_calibration_panels.py --jobs 2
