@@ -22,6 +22,7 @@ from roi_kit.case import (
 )
 from roi_kit.measure.adoption import kpi_series
 from roi_kit.measure.compare import MIN_SEASONAL_MONTHS
+from roi_kit.measure.projection import MIN_VALID_SEASONAL_MONTHS
 
 if TYPE_CHECKING:
     from roi_kit.case import Case
@@ -165,7 +166,20 @@ def _length_lines(facts: BaselineFacts) -> list[str]:
         season = (
             f"It reaches the {MIN_SEASONAL_MONTHS} months the seasonal counterfactual needs "
             "(a level, a trend and 11 month-of-year effects, with noise left to measure), so "
-            "notebook 04 can remove both trend and season."
+            "notebook 04 can remove both trend and season; "
+            + (
+                f"at {facts.months} months it also reaches the {MIN_VALID_SEASONAL_MONTHS} "
+                "from which that estimate counts as evidence (measured)."
+                if facts.months >= MIN_VALID_SEASONAL_MONTHS
+                else f"but that estimate counts as evidence only from "
+                f"{MIN_VALID_SEASONAL_MONTHS} months (measured: with fewer its interval cannot "
+                "be trusted), so "
+                + (
+                    "only DiD against the control group can count."
+                    if facts.has_control
+                    else "without a control group no measured change can count yet."
+                )
+            )
         )
     else:
         season = (

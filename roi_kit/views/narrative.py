@@ -23,6 +23,7 @@ from roi_kit.case.kpis import get_kpi
 from roi_kit.formatting import money, percent
 from roi_kit.measure.base import MIN_SEASONAL_MONTHS
 from roi_kit.measure.baseline import BaselineFacts
+from roi_kit.measure.projection import MIN_VALID_SEASONAL_MONTHS
 from roi_kit.study.inputs import Inputs
 from roi_kit.views.benefits import BenefitView
 from roi_kit.views.costs import CostView
@@ -165,12 +166,19 @@ def baseline_markdown(case: Case, facts: BaselineFacts) -> str:
     name = md_escape(case.files["kpis"].name) if "kpis" in case.files else "the KPI table"
     year = "at least" if facts.months >= YEAR_MONTHS else "fewer than"
     seasonal = "reaches" if facts.seasonal else "falls short of"
+    counts = (
+        "which this baseline reaches"
+        if facts.seasonal and facts.months >= MIN_VALID_SEASONAL_MONTHS
+        else "which this baseline does not reach"
+    )
     return (
         f"`{name}` holds the baseline months {facts.start} to {facts.end} before the "
         f"{case.go_live} go-live: **{facts.months} months** for {who}. That is {year} the "
         f"{YEAR_MONTHS} needed to see a year of seasons, and {seasonal} the "
         f"{MIN_SEASONAL_MONTHS} the seasonal counterfactual needs (1 level + 1 trend + 11 "
-        "month effects + 4 degrees of freedom for the noise). The data-quality score is "
+        "month effects + 4 degrees of freedom for the noise); its estimate counts as evidence "
+        f"only with {MIN_VALID_SEASONAL_MONTHS} or more baseline months (measured: with fewer "
+        f"its interval cannot be trusted), {counts}. The data-quality score is "
         f"**{facts.quality_score}/100** ({facts.errors} error(s), {facts.warnings} "
         f"warning(s)). {control}"
     )

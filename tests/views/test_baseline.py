@@ -48,6 +48,20 @@ def test_short_baseline_statement_says_what_it_cannot_do(sample_case):
     assert "under the 12 months" in text and "trend only" in text
 
 
+def test_a_seasonal_fit_short_of_the_valid_minimum_says_only_did_counts(sample_case):
+    # 2022-03..2023-12 = 22 months: all 12 calendar months and over the 17 a seasonal fit
+    # needs, but under the 24 from which its estimate counts (measure.minimum_baseline).
+    mid = dataclasses.replace(
+        sample_case, baseline=(pd.Period("2022-03", "M"), pd.Period("2023-12", "M"))
+    )
+    facts = progress.baseline_facts(mid)
+    assert facts.months == 22 and facts.seasonal
+    text = " ".join(progress.baseline_statement(facts))
+    assert "only from 24 months" in text and "only DiD against the control group" in text
+    full = " ".join(progress.baseline_statement(progress.baseline_facts(sample_case)))
+    assert "at 24 months it also reaches the 24" in full
+
+
 def test_statement_without_control(sample_case):
     alone = dataclasses.replace(
         sample_case, groups=None, kpis=sample_case.kpis[sample_case.kpis.region == "North"]

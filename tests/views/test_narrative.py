@@ -178,6 +178,8 @@ def test_sample_baseline(sample_text):
     assert "2022-01 to 2023-12 before the 2024-01 go-live" in text
     assert "**24 months** for the CRM group *North*" in text
     assert "at least the 12" in text and "reaches the 17" in text
+    # 24 months also reach the 24 from which the seasonal estimate counts (measured limit).
+    assert "only with 24 or more baseline months" in text and "which this baseline reaches" in text
     assert "**100/100**" in text
     assert "*South* is the control group" in text
 
@@ -270,6 +272,8 @@ def test_other_case_states_its_own_facts(other_text):
     assert "2025-01 to 2025-12 before the 2026-01 go-live" in base
     assert "**12 months** for the CRM group *Kanto*" in base
     assert "falls short of the 17" in base
+    assert "only with 24 or more baseline months" in base
+    assert "which this baseline does not reach" in base
     assert "*Kansai* is the control group" in base
     # Margin 0.45: 1 / 0.45 = 2.22 -> 2.2 times.
     assert "45%" in other_text["margin"] and "**2.2 times**" in other_text["margin"]
