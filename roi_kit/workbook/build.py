@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 
 import xlsxwriter
@@ -55,15 +54,6 @@ SHEETS = (
 _DRAWS = 1_000
 
 
-def _kit_version() -> str:
-    """The installed kit's version (read from its metadata: importing the ``roi_kit``
-    package itself would pull in every layer above this one)."""
-    try:
-        return metadata.version("crm-roi-kit")
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
 def workbook_bytes(study: Study) -> bytes:
     """The workbook of ``study`` as the bytes of an .xlsx file.
 
@@ -76,13 +66,16 @@ def workbook_bytes(study: Study) -> bytes:
     -------
     bytes
     """
+    # One provenance record for the whole file: the properties, the Provenance sheet and
+    # every sheet's print header name the same kit version and input hash.
+    prov = study_provenance(study)
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
     wb.set_properties(
         {
             "title": f"CRM ROI model: {study.case.name}",
             "subject": "Live Excel model of the crm-roi-kit study",
-            "comments": f"written by roi-kit {_kit_version()}",
+            "comments": f"written by roi-kit {prov.kit_version}, inputs {prov.short_hash}",
         }
     )
     book = Book(wb=wb, fmt=make_formats(wb), currency=study.case.currency)
@@ -95,7 +88,6 @@ def workbook_bytes(study: Study) -> bytes:
     write_scenarios(book, study, cells, costs, base)
     write_tornado(book, study, cells, base)
     write_register(book, study)
-    prov = study_provenance(study)
     write_provenance(book, prov)
     stamp_sheets(wb, prov)
     wb.close()

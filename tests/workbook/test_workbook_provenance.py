@@ -50,3 +50,6 @@ def test_every_sheet_prints_the_provenance_line(tmp_path):
         assert "crm-roi-kit" in header, ws.title
         assert short[:8] in header, ws.title
         assert "Page" in (ws.oddFooter.right.text or ""), ws.title
+    # The file's properties name the same kit version and inputs as the sheet.
+    kit = _rows(workbook_bytes(study))["Kit version"].removeprefix("crm-roi-kit ")
+    assert book.properties.description == f"written by roi-kit {kit}, inputs {short}"
