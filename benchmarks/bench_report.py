@@ -15,7 +15,10 @@ to the trivial notebook, and where the time went:
 - pool start and after the last task: wall time outside the workers' tasks.
 
 Phases are summed over the worker processes (they run side by side, so their sum exceeds
-the wall time). Run from the repository root::
+the wall time). Because the machine is shared, each report also prints the CPU seconds
+spent by all its processes (workers and their kernels, user + system; they do not grow
+with the load as wall seconds do) and the load average before and after it. Run from the
+repository root::
 
     .venv/bin/python benchmarks/bench_report.py [--jobs N] [--draws N] [--only sample|user]
 """
@@ -23,6 +26,8 @@ the wall time). Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -113,21 +118,33 @@ def phases(result) -> dict[str, float]:
     return dict(out)
 
 
-def _report(case: Path, out: Path, jobs: int | None, draws: int | None) -> tuple[float, dict]:
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of every finished child process and its waited-for
+    descendants: the report's workers and their kernels, once the pool has shut down."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _report(
+    case: Path, out: Path, jobs: int | None, draws: int | None
+) -> tuple[float, dict, float, tuple[float, float]]:
+    """(wall seconds, seconds per phase, CPU seconds, load average before and after)."""
     from roi_kit import report
 
     params: dict = {"case_path": str(case)}
     if draws:
         params["n_draws"] = draws
-    start, begun = time.perf_counter(), time.time()
+    load = os.getloadavg()[0]
+    cpu, start, begun = _children_cpu(), time.perf_counter(), time.time()
     result = report.build_report(out, parameters=params, progress=None, jobs=jobs)
     wall, ended = time.perf_counter() - start, time.time()
+    cpu = _children_cpu() - cpu
     split = phases(result)
     # Wall time outside the workers' tasks: spawning the workers (and their imports)
     # before the first task, and after the last one the pages, front page and swap.
     split["pool start (wall)"] = min(t.started for t in result.timings) - begun
     split["after the last task (wall)"] = ended - max(t.started + t.total for t in result.timings)
-    return wall, split
+    return wall, split, cpu, (load, os.getloadavg()[0])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,10 +161,13 @@ def main(argv: list[str] | None = None) -> int:
         for label, case in cases.items():
             if args.only and not label.startswith(args.only):
                 continue
-            wall, split = _report(case, work / f"report-{label}", args.jobs, args.draws)
+            wall, split, cpu, load = _report(case, work / f"report-{label}", args.jobs, args.draws)
             print(f"{label} report: {wall:6.1f} s wall = {wall / trivial:4.2f} x trivial")
+            print(f"    CPU of its processes {cpu:6.1f} s (workers and kernels, user + system)")
+            print(f"    load average (1 min) {load[0]:.2f} before, {load[1]:.2f} after")
             for phase, seconds in split.items():
-                print(f"    {phase:<20} {seconds:6.1f} s (summed over workers)")
+                where = "" if phase.endswith("(wall)") else " (summed over workers)"
+                print(f"    {phase:<26} {seconds:6.1f} s{where}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -5,7 +5,8 @@ Modules: ``types`` (frozen types and vocabularies), ``checks`` (the one input-ch
 ``parse`` (``case.yml`` -> checked values), ``load`` (:func:`load_case`), ``write`` (new
 cases and edited copies of ``case.yml``), ``kpis`` (the KPI catalogue), ``goals`` (goals and
 their targets), ``facts`` (a generated case's known truth), ``quality`` with
-``quality_checks`` and ``quality_periods`` (the data-quality report), and ``sample`` with
+``quality_checks`` and ``quality_periods`` (the data-quality report), ``memo`` (a report's
+cache of results computed from a case, keyed by its content), and ``sample`` with
 ``sample_world`` and ``sample_files`` (the deterministic sample case).
 """
 

@@ -447,7 +447,26 @@ def compare_all(
     -------
     pandas.DataFrame
         As :func:`compare_frame`: one row per KPI and method, placebo rows included.
+
+    Notes
+    -----
+    Inside a report (``ROI_KIT_STUDY_CACHE`` set) the table is computed once for all its
+    pages and the study, keyed by the case's content and these arguments
+    (:func:`roi_kit.case.memo.memoised`); elsewhere every call computes it.
     """
+    # Imported here, as below: roi_kit.case imports the loaders.
+    from roi_kit.case.memo import memoised
+
+    return memoised(
+        "compare",
+        case,
+        (tuple(methods), float(level), int(seed)),
+        lambda: _compare_case(case, methods=methods, level=level, seed=seed),
+    )
+
+
+def _compare_case(case: Any, *, methods: Sequence[str], level: float, seed: int) -> pd.DataFrame:
+    """:func:`compare_all` computed (never cached)."""
     # Imported here: roi_kit.case imports the loaders, which need not load for pure
     # DataFrame use of this module.
     from roi_kit.case import format_value, get_kpi, kpi_columns

@@ -58,7 +58,8 @@ class Executed:
     nb : NotebookNode
         The executed notebook, hidden reset cell removed.
     kernel_start : float
-        Starting this worker's kernel, when this notebook was the first on it; else 0.
+        Starting this worker's kernel until it answers (its own start-up included), when
+        this notebook was the first on it; else 0.
     warm_up : float
         The warm-up imports run on a new kernel before this notebook; else 0.
     cells : tuple of CellTime
@@ -96,8 +97,24 @@ def _kernel(arguments: Sequence[str], cwd: str) -> Any:
     t0 = time.perf_counter()
     km = AsyncKernelManager(kernel_name="python3")
     run_sync(km.start_kernel)(extra_arguments=list(arguments), cwd=cwd)
+    # Until it answers: the kernel's own start-up (ipykernel's imports, about a second)
+    # then counts as kernel start, not as the warm-up imports that follow.
+    try:
+        run_sync(_wait_ready)(km)
+    except RuntimeError as exc:  # jupyter_client's words for "died" or "timed out"
+        run_sync(km.shutdown_kernel)(now=True)
+        raise ReportError(f"the notebook kernel did not start ({exc})") from None
     _km, _start_seconds = km, time.perf_counter() - t0
     return km
+
+
+async def _wait_ready(km: Any, timeout: float = 60.0) -> None:
+    kc = km.client()
+    kc.start_channels()
+    try:
+        await kc.wait_for_ready(timeout=timeout)
+    finally:
+        kc.stop_channels()
 
 
 def stop_kernel() -> None:

@@ -31,7 +31,8 @@ class PageTiming:
     worker : int
         Process id of the worker that ran it.
     kernel_start, warm_up : float
-        Starting the worker's kernel and its shared imports (0 unless it was the first).
+        Starting the worker's kernel until it answers, and then its shared imports (0
+        unless it was the first).
     cells : tuple of CellTime
         Each code cell.
     export : float

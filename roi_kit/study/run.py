@@ -6,27 +6,21 @@ JSON summary (:mod:`roi_kit.study.summary`), the formatted tables
 
 A report computes the study once: its kernels name a shared cache folder in
 ``ROI_KIT_STUDY_CACHE`` (:data:`CACHE_ENV`; the report's private work folder), and
-:func:`run_study` then keeps each result there, keyed by a fingerprint of the case's
-content and the study's arguments, so the summary page, the ROI page and the front page
-compute it once between them. Without the variable (JupyterLab, scripts) nothing is cached.
+:func:`run_study` then keeps each result there (:func:`roi_kit.case.memo.memoised`), keyed
+by a fingerprint of the case's content and the study's arguments, so the summary page, the
+ROI page and the front page compute it once between them (and the comparison table inside
+it is cached the same way by :func:`roi_kit.measure.compare_all`). Without the variable
+(JupyterLab, scripts) nothing is cached.
 """
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import hashlib
-import io
-import os
-import pickle
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from types import MappingProxyType
 
 import pandas as pd
 
 from roi_kit.case import Case, quality
+from roi_kit.case.memo import CACHE_ENV, case_fingerprint, memoised
 from roi_kit.measure import compare_all
 from roi_kit.study.distributions import Distribution
 from roi_kit.study.evaluation import CaseResult, case_model, evaluate_case
@@ -36,10 +30,9 @@ from roi_kit.study.scenarios import evaluate_scenarios
 from roi_kit.study.sensitivity import tornado as tornado_frame
 from roi_kit.study.simulation import MonteCarloResult, monte_carlo
 
+# CACHE_ENV and case_fingerprint live in roi_kit.case.memo (the comparison table is cached
+# too, a layer below); re-exported here, where the report and older code look for them.
 __all__ = ["CACHE_ENV", "Study", "run_study", "case_fingerprint"]
-
-#: The environment variable naming the study cache folder (set by the report only).
-CACHE_ENV = "ROI_KIT_STUDY_CACHE"
 
 
 @dataclass(frozen=True)
@@ -91,11 +84,10 @@ def run_study(case: Case, *, n: int = 100_000, seed: int = 0, method: str | None
     Study
         Frozen; amounts in the case currency, ratios as fractions.
     """
-    folder = os.environ.get(CACHE_ENV)
-    if folder:
-        key = case_fingerprint(case, n, seed, method)
-        return _cached(Path(folder), key, lambda: _compute(case, n=n, seed=seed, method=method))
-    return _compute(case, n=n, seed=seed, method=method)
+    # Cached only inside a report (CACHE_ENV set); elsewhere memoised just computes.
+    return memoised(
+        "study", case, (n, seed, method), lambda: _compute(case, n=n, seed=seed, method=method)
+    )
 
 
 def _compute(case: Case, *, n: int, seed: int, method: str | None) -> Study:
@@ -126,72 +118,3 @@ def _compute(case: Case, *, n: int, seed: int, method: str | None) -> Study:
         scenarios=evaluate_scenarios(case, inputs),
         quality=quality.check_case(case),
     )
-
-
-def case_fingerprint(case: Case, *args: object) -> str:
-    """SHA-256 (hex) of a case's whole content (tables included) and ``args``.
-
-    Two cases loaded from the same inputs give the same fingerprint in any process; any
-    difference in a field or a table cell gives another (a case changed in memory with
-    :func:`dataclasses.replace` included), so a cached study is never another case's.
-    """
-    from roi_kit import __version__
-
-    digest = hashlib.sha256(repr((__version__, args)).encode("utf-8"))
-    for f in dataclasses.fields(case):
-        value = getattr(case, f.name)
-        digest.update(f.name.encode("utf-8"))
-        if isinstance(value, pd.DataFrame):
-            digest.update(repr((list(value.columns), [str(t) for t in value.dtypes])).encode())
-            digest.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
-        else:
-            digest.update(repr(value).encode("utf-8"))
-    return digest.hexdigest()
-
-
-def _mapping_proxy(items: dict) -> MappingProxyType:
-    return MappingProxyType(items)
-
-
-class _Pickler(pickle.Pickler):
-    """Pickles the read-only mappings a Case holds (the standard pickler refuses them)."""
-
-    def reducer_override(self, obj: object) -> object:
-        if type(obj) is MappingProxyType:
-            return _mapping_proxy, (dict(obj),)
-        return NotImplemented
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """An exclusive lock on ``path``: a second kernel waits for the first's study."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no lock; two kernels may both compute (same result)
-        yield
-        return
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _cached(folder: Path, key: str, compute: Callable[[], Study]) -> Study:
-    """The study stored under ``key`` in ``folder``, computed and stored if absent.
-
-    The folder is the report's own private work folder, written only by the kit's
-    kernels, so unpickling its files is safe.
-    """
-    target = folder / f"study-{key}.pickle"
-    with _locked(folder / f"study-{key}.lock"):
-        if target.is_file():
-            return pickle.loads(target.read_bytes())
-        study = compute()
-        buffer = io.BytesIO()
-        _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(study)
-        temporary = target.with_suffix(".partial")
-        temporary.write_bytes(buffer.getvalue())
-        os.replace(temporary, target)  # whole or absent, never half-written
-        return study
