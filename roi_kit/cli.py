@@ -131,8 +131,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
         params.setdefault("case_path", str(Path(args.case).resolve()))
     try:
         result = report.build_report(
-            args.output, parameters=params, with_code=args.with_code, pdf=args.pdf
-        )
+            args.output, parameters=params, with_code=args.with_code, pdf=args.pdf,
+            force=args.force,
+        )  # fmt: skip
     except OSError as exc:
         # The report is staged in a hidden folder beside the destination: name the
         # destination the user gave, not the staging folder.
@@ -142,6 +143,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
             raise OSError(exc.errno, exc.strerror, args.output) from None
         raise
     print(f"report written: {result.index}")
+    if result.workbook is not None:
+        print(f"workbook written: {result.workbook}")
+    for backup in result.backups:  # an edited file replaced with --force, or old pages
+        if backup.is_dir():
+            _said_backup(backup)
+        else:
+            print(f"kept the old {backup.name.rpartition('.bak-')[0]} as {backup}")
     if result.pdf is not None:
         print(f"PDF written: {result.pdf}")
     if result.pdf_refused:
@@ -648,6 +656,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="also write report.pdf (A4, headless Chromium): the executive summary, "
         "or every page with --pdf all",
+    )
+    rep.add_argument(
+        "--force",
+        action="store_true",
+        help="replace files of the earlier report edited since the kit wrote them, such as "
+        "a saved model.xlsx (each is first kept as NAME.bak-YYYYmmdd-HHMMSS beside it)",
     )
     rep.set_defaults(func=_cmd_report)
 

@@ -10,8 +10,10 @@ Speed: a few worker processes each keep one kernel and run many notebooks on it,
 a fresh namespace (:mod:`roi_kit.report.kernel`), so the libraries are imported once per
 worker instead of once per notebook; and the study (measure, value, Monte Carlo) is
 computed once per report: the kernels share a cache of :func:`roi_kit.study.run_study`
-results in the report's private work folder (``ROI_KIT_STUDY_CACHE``), keyed by the
-case's content and the study's arguments. ``python benchmarks/bench_report.py`` measures
+and :func:`roi_kit.measure.compare_all` results (the comparison table, otherwise computed
+by the tracking page, the benefits page and the study alike) in the report's private work
+folder (``ROI_KIT_STUDY_CACHE``, :mod:`roi_kit.case.memo`), keyed by the case's content
+and the call's arguments. ``python benchmarks/bench_report.py`` measures
 it against a trivial notebook under papermill.
 """
 
@@ -36,6 +38,7 @@ from typing import Any
 
 from roi_kit.report.destination import check_destination, swap_into_place, write_marker
 from roi_kit.report.pages import (
+    WORKBOOK_NAME,
     export_html,
     fill_provenance,
     index_html,
@@ -67,19 +70,34 @@ _WARM_UP = "import roi_kit.widgets.display, roi_kit.views, roi_kit.study, roi_ki
 #: The front page's facts, computed in a kernel (which has the libraries loaded already):
 #: the headline figures, computed the way the summary notebook computes them (same method,
 #: draws and seed, so the numbers agree and the study cache serves both), and provenance.
+#: The Excel model of that same study is written into the staging folder here (so it moves
+#: into place with the pages); a case the workbook cannot write as formulas still gets its
+#: report, and the front page says why there is no workbook.
 _FACTS = """\
 import json as _json
 from roi_kit.case import load_case as _load_case
+from roi_kit.errors import RoiKitError as _RoiKitError
+from roi_kit.io.atomic import atomic_write_bytes as _write_bytes
 from roi_kit.study import provenance as _provenance, summary as _summary
+from roi_kit.workbook import workbook_bytes as _workbook_bytes
 _case = _load_case({case_path!r})
 _prov = _provenance.provenance({case_path!r}, case=_case, built={built!r})
 _study = _summary.run_study(_case, n={n!r}, seed={seed!r}, method={method!r})
+try:
+    _write_bytes({workbook!r}, _workbook_bytes(_study, built={built!r}))
+    _refused = ""
+except _RoiKitError as _error:
+    _refused = str(_error)
 print(_json.dumps({{
     "name": _case.name,
     "headline": _summary.headline_html(_study),
     "banner": _provenance.provenance_html(_prov, compact=True),
     "block": _provenance.provenance_html(_prov),
     "header": _provenance.header_fields(_prov),
+    "workbook": {{
+        "href": {workbook_name!r}, "kit": _prov.kit_version, "inputs": _prov.short_hash,
+        "refused": _refused,
+    }},
 }}))
 """
 
@@ -135,6 +153,12 @@ class ReportResult:
         The PDF board pack, when one was asked for and written.
     pdf_refused : str
         Why the PDF asked for was not written (no Chromium), else "". The HTML is written.
+    workbook : Path or None
+        The Excel model (``model.xlsx``), or None when the report has none (no case, or a
+        case the workbook cannot write; the front page says why).
+    backups : tuple of Path
+        Copies kept of replaced files: each edited file replaced with ``force``, or the
+        files of an earlier kit version's report (:func:`~roi_kit.report.swap_into_place`).
     """
 
     out_dir: Path
@@ -143,6 +167,8 @@ class ReportResult:
     timings: tuple[PageTiming, ...] = field(default=(), compare=False)
     pdf: Path | None = None
     pdf_refused: str = ""
+    workbook: Path | None = None
+    backups: tuple[Path, ...] = ()
 
 
 def _run_page(
@@ -209,9 +235,10 @@ def study_arguments(nbs: Sequence[Path], params: Mapping[str, Any]) -> dict[str,
 
 
 def _run_facts(
-    params: Mapping[str, Any], nbs: Sequence[Path], built: str, warm_up: str
+    params: Mapping[str, Any], nbs: Sequence[Path], built: str, warm_up: str, staging: Path
 ) -> tuple[dict, PageTiming]:
-    """The front page's headline and provenance, computed in this worker's kernel."""
+    """The front page's headline and provenance, computed in this worker's kernel, which
+    also writes the Excel model of the same study to ``staging`` (:data:`WORKBOOK_NAME`)."""
     import nbformat
 
     from roi_kit.report import kernel
@@ -221,7 +248,13 @@ def _run_facts(
         raise KeyboardInterrupt
     t0, started = time.perf_counter(), time.time()
     study = study_arguments(nbs, params)
-    code = _FACTS.format(case_path=str(params["case_path"]), built=built, **study)
+    code = _FACTS.format(
+        case_path=str(params["case_path"]),
+        built=built,
+        workbook=str(staging / WORKBOOK_NAME),
+        workbook_name=WORKBOOK_NAME,
+        **study,
+    )
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     _busy = True
     try:
@@ -286,7 +319,7 @@ def _execute_all(
         # The facts go first: they compute the study that 07 and 10 then read from the cache.
         facts: Future | None = None
         if case_report:
-            facts = pool.submit(_run_facts, params, nbs, built, warm_up)
+            facts = pool.submit(_run_facts, params, nbs, built, warm_up, staging)
         futures = {pool.submit(_run_page, p, params, with_code, warm_up): p for p in nbs}
         for done, future in enumerate(as_completed(futures), start=1):
             nb_path = futures[future]
@@ -312,6 +345,7 @@ def build_report(
     progress: Callable[[str], None] | None = print,
     jobs: int | None = None,
     pdf: str | None = None,
+    force: bool = False,
 ) -> ReportResult:
     """Execute the step notebooks headless and write the HTML report.
 
@@ -337,6 +371,10 @@ def build_report(
         Also write ``report.pdf`` (A4, through headless Chromium): the front page and the
         summary page, or every page (:mod:`roi_kit.report.pdf`). Without Chromium the HTML
         report is written all the same and ``pdf_refused`` says how to install it.
+    force : bool, default False
+        Replace files of the earlier report that were edited since the kit wrote them (a
+        reviewer's saved ``model.xlsx``), each first kept as ``NAME.bak-YYYYmmdd-HHMMSS``;
+        without it such a report is refused before any notebook runs.
 
     Returns
     -------
@@ -345,13 +383,14 @@ def build_report(
     Raises
     ------
     ReportError
-        The destination is refused (:func:`check_destination`), or a notebook failed (the
+        The destination is refused (:func:`check_destination`: also a file of the earlier
+        report edited since, unless ``force``), or a notebook failed (the
         message names it and the failing cell); the previous report is left as it was.
     """
     from roi_kit.report import pdf as pdf_pack
 
     params = dict(parameters or {})
-    out_dir = check_destination(out_dir, params.get("case_path"))
+    out_dir = check_destination(out_dir, params.get("case_path"), force=force)
     nbs = list(notebooks) if notebooks is not None else step_notebooks()
     params["report_mode"] = True
     refused = pdf_pack.refusal() if pdf else ""
@@ -371,12 +410,16 @@ def build_report(
             page.write_text(fill_provenance(page.read_text("utf-8"), facts["banner"]), "utf-8")
         if facts["name"] and title == "CRM ROI study":
             title = facts["name"]
-        front = index_html(title, pages, facts["headline"], built=built, provenance=facts["block"])
+        front = index_html(
+            title, pages, facts["headline"], built=built, provenance=facts["block"],
+            workbook=facts.get("workbook"),
+        )  # fmt: skip
         (staging / "index.html").write_text(front, encoding="utf-8")
         if pdf and not refused:
             pdf_pack.write_pdf(staging, pages if pdf == "all" else _summary_pages(pages), facts)
-        write_marker(staging, [p.name for p in staging.iterdir()])
-        swap_into_place(staging, out_dir)
+        written = [p.name for p in staging.iterdir()]
+        write_marker(staging, written)
+        backups = swap_into_place(staging, out_dir, force=force)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -389,6 +432,8 @@ def build_report(
         timings=tuple(timings),
         pdf=out_dir / pdf_pack.PDF_NAME if pdf and not refused else None,
         pdf_refused=refused,
+        workbook=out_dir / WORKBOOK_NAME if WORKBOOK_NAME in written else None,
+        backups=backups,
     )
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import functools
 import html
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,10 @@ __all__ = [
     "export_html",
     "fill_provenance",
     "index_html",
+    "workbook_html",
+    "keep_dates_whole",
     "FRONT_CSS",
+    "WORKBOOK_NAME",
 ]
 
 #: The notebooks folder of a source checkout (the kit is installed editable from it).
@@ -37,6 +41,11 @@ TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "report"
 #: Written by the template where the provenance banner goes (an HTML comment, so a page
 #: whose slot is never filled still shows nothing wrong).
 PROVENANCE_SLOT = "<!-- roi-kit:provenance -->"
+#: The Excel model's file name inside the report folder.
+WORKBOOK_NAME = "model.xlsx"
+#: A table cell's text (no markup inside), and an ISO month or date in it.
+_CELL_TEXT = re.compile(r"(<t[dh](?:\s[^>]*)?>)([^<]*)(</t[dh]>)")
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")
 
 
 def step_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
@@ -86,7 +95,28 @@ def export_html(nb: Any, *, with_code: bool) -> str:
     Code cells are hidden unless ``with_code``.
     """
     body, _ = _exporter(with_code).from_notebook_node(nb)
-    return body
+    return keep_dates_whole(body)
+
+
+def keep_dates_whole(page: str) -> str:
+    """``page`` with every ISO month or date in a table cell kept on one line.
+
+    A browser may break a line after a hyphen, so a narrow ledger column shows "2024-" over
+    "01". Each date in a cell's plain text is wrapped in ``<span class="roi-nowrap">``
+    (styled ``white-space: nowrap`` by the template); cells with markup inside are left
+    as they are.
+
+    Examples
+    --------
+    >>> keep_dates_whole("<td>from 2024-01</td><td>one-time</td>")
+    '<td>from <span class="roi-nowrap">2024-01</span></td><td>one-time</td>'
+    """
+
+    def cell(m: re.Match[str]) -> str:
+        text = _ISO_DATE.sub(r'<span class="roi-nowrap">\g<0></span>', m.group(2))
+        return f"{m.group(1)}{text}{m.group(3)}"
+
+    return _CELL_TEXT.sub(cell, page)
 
 
 def fill_provenance(page: str, banner: str) -> str:
@@ -105,6 +135,42 @@ FRONT_CSS = """
 """
 
 
+def workbook_html(workbook: Mapping[str, str] | None) -> str:
+    """The front page's paragraph on the Excel model beside the report ("" for none).
+
+    Parameters
+    ----------
+    workbook : mapping or None
+        ``href`` (the file name in the report folder), ``kit`` (version) and ``inputs``
+        (short input hash) of the workbook written, or ``refused``: why none was written
+        (a non-empty message). None: the report has no case, so no workbook.
+
+    Returns
+    -------
+    str
+        HTML with every value escaped.
+    """
+    if not workbook:
+        return ""
+    e = html.escape
+    heading = "<h2>The Excel model</h2>"
+    if workbook.get("refused"):
+        return (
+            f"{heading}\n<p>No Excel model was written with this report: "
+            f"{e(workbook['refused'])}</p>"
+        )
+    href = e(workbook["href"])
+    return f"""{heading}
+<p><a href="{href}">{href}</a>, in this report's folder, is the study as an Excel workbook
+with live formulas: every figure downstream of the Inputs and Measured sheets is a formula
+over them, so changing an input (the gross margin, say) moves NPV on the Cash flow and ROI
+sheets. It was built
+from the same run of the study as these pages (same measurement, draws and seed), so before
+any change its NPV is the NPV above; its Provenance sheet names the same kit version
+(crm-roi-kit {e(workbook["kit"])}) and input hash ({e(workbook["inputs"])}) as the
+provenance above. Edit a copy: the next build of this report replaces {href}.</p>"""
+
+
 def index_html(
     title: str,
     pages: Sequence[tuple[str, str]],
@@ -112,6 +178,7 @@ def index_html(
     *,
     built: str,
     provenance: str = "",
+    workbook: Mapping[str, str] | None = None,
 ) -> str:
     """The report's front page.
 
@@ -127,6 +194,8 @@ def index_html(
         The build date, ISO ``YYYY-MM-DD``.
     provenance : str
         Trusted HTML: the provenance and sign-off block.
+    workbook : mapping, optional
+        The Excel model written beside the pages (see :func:`workbook_html`).
     """
     items = "\n".join(
         f'    <li><a href="{html.escape(href)}">{html.escape(name)}</a></li>'
@@ -145,6 +214,7 @@ def index_html(
 <p>Report built on {html.escape(built)} by crm-roi-kit. Each page opens offline.</p>
 {provenance}
 {headline}
+{workbook_html(workbook)}
 <h2>The study, step by step</h2>
 <ol>
 {items}

@@ -5,7 +5,9 @@ through Playwright's ``executable_path``; the kit never downloads a browser. The
 page and the chosen notebook pages are joined into one print document (so page numbers
 run through the pack), printed with a running header (case name, kit version,
 data-through month, DRAFT or FINAL) and a "page n of m" footer. The print rules of the
-report template keep figures and table rows whole and shrink wide tables to the sheet.
+report template keep figures and table rows whole and fit wide tables to the sheet by a
+smaller font (7 pt from 8 columns, 6 pt from 12), never by splitting a word or a date
+across lines (the cost ledger once printed "Softwa" over "re").
 """
 
 from __future__ import annotations

@@ -54,13 +54,15 @@ SHEETS = (
 _DRAWS = 1_000
 
 
-def workbook_bytes(study: Study) -> bytes:
+def workbook_bytes(study: Study, *, built: str | None = None) -> bytes:
     """The workbook of ``study`` as the bytes of an .xlsx file.
 
     Parameters
     ----------
     study : Study
         :func:`roi_kit.study.run.run_study` of the case.
+    built : str, optional
+        The build date, ISO ``YYYY-MM-DD`` (default today): a report passes its own.
 
     Returns
     -------
@@ -68,7 +70,7 @@ def workbook_bytes(study: Study) -> bytes:
     """
     # One provenance record for the whole file: the properties, the Provenance sheet and
     # every sheet's print header name the same kit version and input hash.
-    prov = study_provenance(study)
+    prov = study_provenance(study, built)
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
     wb.set_properties(

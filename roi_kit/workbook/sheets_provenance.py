@@ -20,9 +20,13 @@ __all__ = ["PROVENANCE", "study_provenance", "write_provenance", "stamp_sheets"]
 PROVENANCE = "Provenance"
 
 
-def study_provenance(study: Study) -> Provenance:
-    """The provenance of the study's case (its inputs hashed from the case folder)."""
-    return provenance(study.case.path, case=study.case)
+def study_provenance(study: Study, built: str | None = None) -> Provenance:
+    """The provenance of the study's case (its inputs hashed from the case folder).
+
+    ``built`` is the build date (ISO; default today): a report passes its own, so the
+    workbook inside it names the same date as its pages.
+    """
+    return provenance(study.case.path, case=study.case, built=built)
 
 
 def write_provenance(book: Book, prov: Provenance) -> int:

@@ -72,6 +72,31 @@ def test_pdf_pages_are_a4_with_header_page_numbers_and_the_pages(pack, tmp_path)
         shutil.copy(png, SHOTS_DIR / f"pdf-{png.name}")
 
 
+#: Cost ledger rows of the sample (data/sample_case/costs.csv): item, category, type,
+#: frequency, start month; each must print on one line, every word and date whole.
+LEDGER_ROWS = [
+    ("CRM licences", "Software", "recurring", "monthly", "2024-01"),
+    ("Implementation partner", "Implementation", "one-time", "once", "2023-10"),
+    ("Refresher training", "Training", "recurring", "annual", "2024-12"),
+    ("Data enrichment credits", "Subscription", "recurring", "quarterly", "2024-01"),
+    ("Tablets for field sales", "Hardware", "one-time", "once", "2023-12"),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_cost_ledger_prints_whole_words_on_a4(pack):
+    # Page 06's 10-column ledger once printed "Softwa" over "re": a word split across
+    # lines of a cell puts each half on its own line of pdftotext's layout.
+    text = _poppler("pdftotext", "-layout", str(pack.pdf), "-")
+    header = r"Row +Item +Category +Type +Amount +Hours × rate +Frequency +Start +End +In the"
+    assert re.search(header, text), "the ledger's header words are not whole on one line"
+    for item, category, kind, frequency, start in LEDGER_ROWS:
+        row = rf"{item}.* {category} +{kind} .* {frequency} +{start}\b"
+        assert re.search(row, text), (item, category, kind, frequency, start)
+    assert not re.search(r"^ *\d+ +CRM licences.* Softwa +", text, re.M)  # the old split
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_the_pdf_is_listed_as_the_kits_file(pack):
