@@ -37,7 +37,8 @@ EXTRA = (
 )
 ALL = SCENARIOS + EXTRA
 ARMS = ("none", "effect")
-METHODS = ("did", "did-trend", "placebo-did")
+# did-assumed: plain DiD with parallel trends stated in case.yml (measurement.parallel_trends).
+METHODS = ("did", "did-assumed", "did-trend", "placebo-did")
 
 
 __all__ = ["run_scenario", "method_row", "placebo_row", "main"]
@@ -68,6 +69,7 @@ def run_scenario(sc: Scenario, reps: int, seed: int) -> dict:
             res = {
                 # the lambdas run at once, inside this iteration (B023 does not apply)
                 "did": _run(lambda: did(t, c, g)),  # noqa: B023
+                "did-assumed": _run(lambda: did(t, c, g, parallel_trends="stated")),  # noqa: B023
                 "did-trend": _run(lambda: did(t, c, g, trend=True)),  # noqa: B023
                 "placebo-did": _run(lambda: placebo(t, g, method="did", control=c)),  # noqa: B023
             }
@@ -194,7 +196,9 @@ def main(argv=None):
         "refused",
     ]
     print(f"seed {a.seed}, {a.reps} reps per scenario and arm\n")
-    print(md(head, [method_row(r, m) for r in results for m in ("did", "did-trend")]))
+    print(
+        md(head, [method_row(r, m) for r in results for m in ("did", "did-assumed", "did-trend")])
+    )
     print()
     ph = [
         "scenario",

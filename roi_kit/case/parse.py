@@ -692,11 +692,26 @@ def _parse_measurement(value: object) -> Measurement:
     if value is None:
         return Measurement()
     mapping = _mapping(value, "measurement")
-    _check_keys(mapping, ("method",), "measurement")
+    _check_keys(mapping, ("method", "parallel_trends"), "measurement")
+    reason = _parallel_trends(mapping.get("parallel_trends"))
     if "method" not in mapping:
-        return Measurement()
+        return Measurement(parallel_trends=reason)
     method = _choice(str(mapping["method"]).lower(), MEASUREMENT_METHODS, "measurement.method")
-    return Measurement(method=method, set_in_case=True)
+    return Measurement(method=method, set_in_case=True, parallel_trends=reason)
+
+
+def _parallel_trends(value: object) -> str:
+    """``measurement.parallel_trends``: why the groups would move in parallel, in words."""
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise CaseError(
+            "measurement.parallel_trends must say in words why the control group would have "
+            f"moved like the CRM group without the CRM (got {value!r}), e.g. "
+            'parallel_trends: "same products, prices and sales director in both regions"; '
+            "or leave the key out"
+        )
+    return value.strip()
 
 
 _REVIEW_KEYS = ("prepared_by", "reviewed_by", "approved_by", "status", "date")

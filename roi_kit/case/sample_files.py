@@ -101,6 +101,10 @@ groups:
   column: region
   treated: North
   control: South
+measurement:
+  # Why South is a fair control: without the CRM both regions would have moved alike. The
+  # 24 baseline months cannot prove it; the kit says what drift could go unseen.
+  parallel_trends: "same products, prices, market and sales director in North and South"
 goals:
   - {kpi: win_rate, target: 0.05, target_kind: absolute}
   - {kpi: sales_cycle_days, target: -0.20, target_kind: relative}

@@ -408,10 +408,16 @@ class Measurement:
         One of :data:`MEASUREMENT_METHODS`; ``"auto"`` (the default) picks per KPI.
     set_in_case : bool
         Whether case.yml set ``measurement.method`` (False: the kit's default).
+    parallel_trends : str
+        ``measurement.parallel_trends``: the analyst's reason to assume that treated and
+        control would have moved in parallel without the CRM, in words; empty when not
+        stated. Plain difference-in-differences counts only where the baseline bounds an
+        unseen drift or this is given (:func:`roi_kit.measure.did`).
     """
 
     method: str = "auto"
     set_in_case: bool = False
+    parallel_trends: str = ""
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,7 @@ def compare_frame(
     level: float = 0.95,
     seed: int = 0,
     formatters: Mapping[str, Callable[[float], str]] | None = None,
+    parallel_trends: str = "",
 ) -> pd.DataFrame:
     """Compare every KPI by every method; one tidy row per KPI and method.
 
@@ -140,6 +141,10 @@ def compare_frame(
         Per KPI unit formatter for the readings. Default: :func:`percentage_points` for the
         fraction KPIs of the data contract (``win_rate``, ``lead_conversion``), plain numbers
         otherwise.
+    parallel_trends : str
+        The analyst's reason to assume parallel trends, for the plain DiD rows
+        (:func:`~roi_kit.measure.did`); empty: plain DiD is valid only where the baseline
+        bounds the bias of a drift it cannot see.
 
     Returns
     -------
@@ -184,6 +189,7 @@ def compare_frame(
             methods=methods,
             common={"direction": direction, "level": level, "kpi": kpi},
             seed=seed,
+            parallel_trends=parallel_trends,
             label=labels.get(kpi, kpi),
             fmt=formatters.get(kpi, percentage_points if kpi in _FRACTION_KPIS else None),
             target=targets.get(kpi),
@@ -201,6 +207,7 @@ def _kpi_rows(
     methods: Sequence[str],
     common: dict[str, Any],
     seed: int,
+    parallel_trends: str,
     label: str,
     fmt: Callable[[float], str] | None,
     target: tuple[float, str] | None,
@@ -224,7 +231,9 @@ def _kpi_rows(
         paired = "did" in name or name == "state-space"
         note = _join(t_note, c_note, pair_note) if paired else t_note
         try:
-            result = _run_method(name, t_series, pair, go_live, windows, seed, common)
+            result = _run_method(
+                name, t_series, pair, go_live, windows, seed, common, parallel_trends
+            )
         except RoiKitError as exc:
             rows.append(_failed_row(kpi, name, _join(note, f"not computed: {exc}"), label))
             continue
@@ -264,6 +273,7 @@ def _run_method(
     windows: tuple[tuple[pd.Period, pd.Period], tuple[pd.Period, pd.Period]],
     seed: int,
     common: dict[str, Any],
+    parallel_trends: str = "",
 ) -> Comparison:
     """Run one row's method: ``series`` is the treated KPI, ``pair`` (treated, control) for DiD."""
     baseline, after = windows
@@ -282,7 +292,8 @@ def _run_method(
     if pair is None:  # not reached: _row_methods lists DiD rows only when there is a control
         raise CompareInputError(f"{name} needs a control group: set group_column and control")
     if name == "did":
-        return did(*pair, go_live, baseline=baseline, after=after, **common)
+        assumed = {"parallel_trends": parallel_trends}
+        return did(*pair, go_live, baseline=baseline, after=after, **assumed, **common)
     if name == "did-trend":
         return _did_trend(pair, go_live, baseline, after, common)
     return placebo(pair[0], go_live, method="did", control=pair[1], baseline=baseline, **common)
@@ -507,6 +518,7 @@ def _compare_case(case: Any, *, methods: Sequence[str], level: float, seed: int)
         level=level,
         seed=seed,
         formatters=formatters,
+        parallel_trends=case.measurement.parallel_trends,
     )
     # Units, several control groups or staggered go-lives add the panel rows
     # (measure.panel_table); a case with one treated and one control series has none.

@@ -23,9 +23,17 @@ interval's coverage to about 83%). The pre-trend slope and bias are judged with 
 fitted around a level, a step *and a trend*, because around a level only a drifting gap
 looks like a random walk, whose wide noise would hide the drift.
 
-Measured on the calibration benchmark of issue 12: the pre-trend rule cannot see
-a drift of 0.2 a month against gap noise of sd 7 (the slope's standard error over 24
-baseline months is about 0.2), so there the fix is ``trend=True``, not the flag.
+Parallel trends, shown or assumed: passing that check is not evidence of parallel trends
+([4]_). A drift the baseline cannot detect can still bias plain DiD: on the calibration
+benchmark of issue 12 a drift of 0.2 a month (one standard error of the baseline slope on 24
+months) pulled coverage to 0.74 while the check fired in 15% of runs, and a random-walk gap
+to 0.86. So plain DiD counts as valid only when the baseline *bounds* the bias: the bias of
+the smallest drift the check would find with 80% power (``pretrend_mde``) is at most
+``BOUNDED_BIAS`` of the estimate's own standard error, so that no drift it can miss pulls the
+interval's coverage below 0.90. Monthly baselines of realistic length (24-60 months) rarely
+bound it; then plain DiD is valid only where the analyst states why the groups move in
+parallel (``measurement.parallel_trends`` in case.yml, passed as ``parallel_trends``), and
+the result says what that assumption hides. ``did-trend`` needs no such assumption.
 """
 
 from __future__ import annotations
@@ -55,10 +63,22 @@ from roi_kit.measure.gap_noise import (
     noise_words,
 )
 
-__all__ = ["did", "gap_estimate", "GapEstimate", "MATERIAL_BIAS", "NOISE_LOGLIK_TOLERANCE"]
+__all__ = [
+    "did",
+    "gap_estimate",
+    "GapEstimate",
+    "BOUNDED_BIAS",
+    "MATERIAL_BIAS",
+    "NOISE_LOGLIK_TOLERANCE",
+]
 
 #: A pre-trend bias counts as material beyond this share of the DiD interval's half-width.
 MATERIAL_BIAS = 0.5
+#: The baseline bounds the pre-trend when the bias of the smallest drift it detects (80%
+#: power, 5% two-sided) is at most this many standard errors of the DiD estimate. Why 0.6:
+#: a bias of b standard errors leaves a 95% interval covering
+#: Phi(1.96 - b) - Phi(-1.96 - b), which is 0.908 at b = 0.6 (0.921 at 0.5, 0.874 at 0.8).
+BOUNDED_BIAS = 0.6
 #: Restricted log-likelihood margin within which the two noise families count as fitting
 #: equally well; the one giving the wider interval is then used. Why 1: measured on the
 #: random-walk scenario of the calibration benchmark, where the model choice is often a
@@ -80,6 +100,7 @@ def did(
     autocorrelation: str = "ar1",
     kpi: str = "",
     trend: bool = False,
+    parallel_trends: str = "",
 ) -> Comparison:
     """Difference-in-differences against a group that did not get the CRM.
 
@@ -98,7 +119,10 @@ def did(
     two-sided p-value, and the bias it implies over the after period with an interval. When
     that interval excludes zero and the bias is material (over ``MATERIAL_BIAS`` of the
     interval's half-width) the result is not valid: ``valid=False``, ``validity`` and
-    ``note`` say "pre-trends differ" and point to ``trend=True``.
+    ``note`` say "pre-trends differ" and point to ``trend=True``. When the check passes but
+    the baseline cannot bound the bias of an undetected drift (see the module docstring),
+    plain DiD is valid only with ``parallel_trends`` given; without it ``validity`` says
+    "parallel trends not shown" with the drift and bias that could go unseen.
 
     Parameters
     ----------
@@ -120,6 +144,11 @@ def did(
     trend : bool
         Allow the groups their own linear trends (``method="did-trend"``): needs at least 3
         baseline months, and its interval includes the uncertainty of the extrapolation.
+    parallel_trends : str
+        Plain DiD: the analyst's reason to assume that the groups would have moved in
+        parallel without the CRM (``measurement.parallel_trends`` in case.yml). Empty (the
+        default): plain DiD is valid only where the baseline itself bounds the bias of an
+        undetected drift. Ignored with ``trend=True``.
 
     Returns
     -------
@@ -139,6 +168,8 @@ def did(
     .. [2] Bertrand, M., Duflo, E. and Mullainathan, S. (2004). How much should we trust
        differences-in-differences estimates? *QJE* 119(1), 249-275.
     .. [3] Bloom, H. S. (1995). Minimum detectable effects. *Evaluation Review* 19(5).
+    .. [4] Roth, J. (2022). Pretest with caution: event-study estimates after testing for
+       parallel trends. *AER: Insights* 4(3), 305-322.
 
     Examples
     --------
@@ -161,7 +192,7 @@ def did(
         gap.to_numpy(), gap.index.asi8.astype(float), n_b, level, autocorrelation, trend
     )
     bias = fit.bias
-    note, validity = _words(fit.noise, fit.slope, fit.p_value, bias, trend)
+    note, validity = _words(fit.noise, fit.slope, fit.p_value, bias, trend, parallel_trends)
     return _finish(
         kpi=kpi,
         method="did-trend" if trend else "did",
@@ -198,7 +229,10 @@ class GapEstimate:
         Baseline slope of the gap (KPI units a month) and its two-sided p-value.
     bias : dict
         Plain DiD only (empty with a trend): ``pretrend_bias``, ``pretrend_bias_low``,
-        ``pretrend_bias_high`` (KPI units) and ``material`` (bool).
+        ``pretrend_bias_high`` (KPI units), ``material`` (bool), ``drift_mde`` (KPI units a
+        month: the smallest baseline drift the check finds with 80% power), ``bias_mde``
+        (KPI units: the bias that drift adds over the after period) and ``bounded`` (bool:
+        ``bias_mde <= BOUNDED_BIAS * se``).
     """
 
     change: float
@@ -241,6 +275,8 @@ def gap_estimate(
     t_noise = noise if trend else _noise(d, X_trend, months, autocorrelation, w_bias, widest=False)
     slope, p_value = _slope_test(t_noise, w_slope, d, n_b)
     bias = {} if trend else _bias(t_noise, w_bias, d, level, half)
+    if bias:
+        bias |= _bound(t_noise, w_slope, w_bias, se)
     return GapEstimate(float(weights @ d), se, half, noise, slope, p_value, bias)
 
 
@@ -350,8 +386,29 @@ def _bias(
     }
 
 
+def _bound(
+    noise: GapNoise, w_slope: np.ndarray, w_bias: np.ndarray, se: float
+) -> dict[str, float | bool]:
+    """How large a drift the pre-trend check can miss, and whether its bias is bounded.
+
+    The check's minimum detectable slope (80% power, 5% two-sided, [3]_) is
+    ``(t_.975 + t_.80) x se(slope)``; a drift of that size adds
+    ``(t_.975 + t_.80) x se(bias)`` over the after period (the bias is linear in the slope).
+    Bounded when that bias is at most ``BOUNDED_BIAS`` standard errors of the estimate.
+    """
+    drift = minimum_detectable_effect(contrast_se(noise, w_slope), noise.df)
+    bias = minimum_detectable_effect(contrast_se(noise, w_bias), noise.df)
+    bounded = bool(math.isfinite(bias) and bias <= BOUNDED_BIAS * se)
+    return {"drift_mde": drift, "bias_mde": bias, "bounded": bounded}
+
+
 def _words(
-    noise: GapNoise, slope: float, p_value: float, bias: dict[str, float | bool], trend: bool
+    noise: GapNoise,
+    slope: float,
+    p_value: float,
+    bias: dict[str, float | bool],
+    trend: bool,
+    parallel_trends: str = "",
 ) -> tuple[str, str]:
     """The result's ``note`` and ``validity`` (empty when valid)."""
     validity = ""
@@ -369,7 +426,22 @@ def _words(
             f"{bias['pretrend_bias_low']:+.3g} to {bias['pretrend_bias_high']:+.3g}); "
             "use DiD with a group trend (trend=True)",
         )
+    unseen = ""
+    if bias and not bias.get("material") and not bias.get("bounded"):
+        unseen = (
+            f"a drift between the groups of up to {bias['drift_mde']:.3g} a month would go "
+            f"unseen on this baseline and bias the estimate by up to {bias['bias_mde']:.3g}"
+        )
+        if not parallel_trends:
+            validity = _join(
+                validity,
+                f"parallel trends not shown: {unseen}; DiD with group trends (did-trend) does "
+                "not assume them, or state why the groups move in parallel in case.yml "
+                "(measurement.parallel_trends)",
+            )
     note = _join(validity, noise_words(noise))
+    if unseen and parallel_trends:
+        note = _join(note, f"parallel trends assumed ({parallel_trends.strip()}): {unseen}")
     if trend:
         note = _join(
             note,

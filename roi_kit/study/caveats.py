@@ -117,6 +117,21 @@ def _method_caveats(study: Study, kpis: list[str]) -> Iterable[Caveat]:
         yield Caveat("method", f"{', '.join(labels)}: {reason}")
 
 
+def _assumption_caveats(study: Study, kpis: list[str]) -> Iterable[Caveat]:
+    """Plain DiD estimates that rest on the parallel trends stated in case.yml."""
+    reason = study.case.measurement.parallel_trends
+    sel = study.inputs.selection
+    resting = [_label(study.case, k) for k in kpis if sel[k].method == "did" and sel[k].valid]
+    if reason and resting:
+        yield Caveat(
+            "method",
+            f"{', '.join(resting)}: difference-in-differences that rests on parallel trends "
+            f'stated in case.yml ("{reason}"), which the baseline cannot check: a drift '
+            "between the groups too small to see would bias these estimates (by how much: "
+            "each comparison's note on the tracking page)",
+        )
+
+
 def _row(table: pd.DataFrame, kpi: str, method: str) -> pd.Series | None:
     rows = table[(table["kpi"] == kpi) & (table["method"] == method)]
     return None if rows.empty else rows.iloc[0]
@@ -215,12 +230,13 @@ def caveats(study: Study) -> list[Caveat]:
     """Every caveat the analysis of ``study`` found, by topic (:data:`TOPICS` order).
 
     Gathers: the method rule's fallbacks and refusals per KPI (an invalid method, a method
-    skipped by ``auto``, naive chosen for money); the warnings in the notes of the rows that
-    become money (trend-only fits, too few months or degrees of freedom, dropped months,
-    pre-trends); placebos not run (and why) or flagging; a baseline too short for a
-    seasonal model; every data-quality error and warning (:mod:`roi_kit.case.quality`);
-    benefits not counted for want of an input; and a Monte Carlo or tornado with nothing to
-    show. Only the goal KPIs and the KPIs that become money are looked at.
+    skipped by ``auto``, naive chosen for money, plain DiD resting on stated parallel
+    trends); the warnings in the notes of the rows that become money (trend-only fits, too
+    few months or degrees of freedom, dropped months, pre-trends); placebos not run (and
+    why) or flagging; a baseline too short for a seasonal model; every data-quality error
+    and warning (:mod:`roi_kit.case.quality`); benefits not counted for want of an input;
+    and a Monte Carlo or tornado with nothing to show. Only the goal KPIs and the KPIs that
+    become money are looked at.
 
     Parameters
     ----------
@@ -234,6 +250,7 @@ def caveats(study: Study) -> list[Caveat]:
     kpis = relevant_kpis(study.case, study.inputs.selection)
     found = [
         *_method_caveats(study, kpis),
+        *_assumption_caveats(study, kpis),
         *_measurement_caveats(study, kpis),
         *_placebo_caveats(study, kpis),
         *_baseline_caveats(study.case),

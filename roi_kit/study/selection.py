@@ -10,9 +10,12 @@ parameter ``method``, which overrides it unless it is ``"auto"``):
   computed and is valid (no check found its assumptions broken): difference-in-differences
   first when a control group exists (it removes what moved both groups: market, season,
   prices), then DiD with group trends, then the trend + season counterfactual, then the
-  state-space model. When none is valid, nothing is counted for that KPI, and the reason
-  names each method's failed check. Naive before/after is never chosen by ``auto``: it
-  credits the CRM with every trend and season across go-live.
+  state-space model. Plain DiD is valid only where ``measurement.parallel_trends`` says why
+  the groups would have moved in parallel (or the baseline bounds an unseen drift, see
+  :func:`roi_kit.measure.did`); otherwise DiD with group trends is next. When none is valid,
+  nothing is counted for that KPI, and the reason names each method's failed check. Naive
+  before/after is never chosen by ``auto``: it credits the CRM with every trend and season
+  across go-live.
 - a named method: that method for every KPI; where it is not valid (or not computed) the
   KPI is not counted, and the reason says so. ``naive`` may be named, and every output then
   carries the caveat that it is biased by trend and season.

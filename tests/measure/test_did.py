@@ -13,6 +13,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from roi_kit.measure import did
+from roi_kit.measure.diff_in_diff import BOUNDED_BIAS, gap_estimate
 from roi_kit.measure.gap_noise import _Q_GRID, _RHO_GRID, _ar1_grid, _local_level_grid
 
 IDX = pd.period_range("2022-01", periods=36, freq="M")
@@ -128,9 +129,69 @@ def test_did_covers_under_strong_autocorrelation():
 
 @pytest.mark.slow
 def test_pretrend_rule_flags_strong_drift_and_rarely_parallel_groups():
+    # The pre-trend rule alone: parallel trends stated, so only the rule can refuse.
     rng = np.random.default_rng(5)
-    parallel = [not did(*_ar_gap_pair(rng, 0.0), GO).valid for _ in range(100)]
-    drifting = [not did(*_ar_gap_pair(rng, 0.0, drift=1.0), GO).valid for _ in range(60)]
+    stated = {"parallel_trends": "stated for the test"}
+    parallel = [not did(*_ar_gap_pair(rng, 0.0), GO, **stated).valid for _ in range(100)]
+    drifting = [not did(*_ar_gap_pair(rng, 0.0, drift=1.0), GO, **stated).valid for _ in range(60)]
     print(f"\nnot valid: parallel {np.mean(parallel):.2f}, drift 1.0/month {np.mean(drifting):.2f}")
     assert np.mean(parallel) <= 0.12  # nominal 5% (a 95% bias interval excluding zero)
     assert np.mean(drifting) >= 0.8  # slope 1.0: t about 4.8 over 24 baseline months
+
+
+def test_drift_the_pretrend_check_can_miss_is_the_hand_formula():
+    # Independent noise: the check's noise is the OLS fit of the gap on [1, t, post], s^2 =
+    # RSS / (n - 3) on n - 3 df; the baseline slope is OLS on the n_b baseline months, so
+    # se(slope) = s / sqrt(Sxx) with Sxx = n_b (n_b^2 - 1) / 12, and the drift found with 80%
+    # power at 5% two-sided is (t_.975 + t_.80) x se(slope) (Bloom 1995). Its bias over the
+    # after period is that slope times the distance between the after months' mean and the
+    # baseline's centre: (mean t_after - mean t_baseline).
+    rng = np.random.default_rng(11)
+    n, n_b = 36, 24
+    t = np.arange(n, dtype=float)
+    d = 20 + rng.normal(0, 3, n)
+    post = (t >= n_b).astype(float)
+    X = np.column_stack([np.ones(n), t, post])
+    resid = d - X @ np.linalg.lstsq(X, d, rcond=None)[0]
+    s2 = resid @ resid / (n - 3)
+    se_slope = np.sqrt(s2 * 12 / (n_b * (n_b**2 - 1)))
+    mult = stats.t.ppf(0.975, n - 3) + stats.t.ppf(0.80, n - 3)
+    lever = t[n_b:].mean() - t[:n_b].mean()  # 29.5 - 11.5 = 18 months
+    fit = gap_estimate(d, t, n_b, autocorrelation="none")
+    assert fit.bias["drift_mde"] == pytest.approx(mult * se_slope, rel=1e-9)
+    assert fit.bias["bias_mde"] == pytest.approx(mult * se_slope * lever, rel=1e-9)
+    # Plain DiD's own se: s_step sqrt(1/24 + 1/12) around a level and a step; far below
+    # the unseen bias on 24 months, so the baseline does not bound it.
+    assert fit.bias["bias_mde"] > BOUNDED_BIAS * fit.se
+    assert not fit.bias["bounded"]
+
+
+def test_plain_did_needs_stated_or_bounded_parallel_trends():
+    rng = np.random.default_rng(3)
+    treated, control = _ar_gap_pair(rng, 0.0)
+    plain = did(treated, control, GO)
+    assert not plain.valid
+    assert "parallel trends not shown" in plain.validity
+    assert "measurement.parallel_trends" in plain.validity
+    stated = did(treated, control, GO, parallel_trends="same products and prices")
+    assert stated.valid and stated.validity == ""
+    assert "parallel trends assumed (same products and prices)" in stated.note
+    # The same estimate and interval either way: the statement changes the verdict only.
+    assert (stated.change, stated.low, stated.high) == (plain.change, plain.low, plain.high)
+    # A stated assumption does not silence the pre-trend rule on a clear drift.
+    drifting = did(*_ar_gap_pair(rng, 0.0, drift=2.0), GO, parallel_trends="stated")
+    assert not drifting.valid and "pre-trends differ" in drifting.validity
+    # DiD with group trends does not rest on the assumption.
+    assert did(treated, control, GO, trend=True).valid
+
+
+def test_a_long_baseline_and_short_after_period_bounds_the_pretrend():
+    # 240 baseline months and 2 after months, independent noise: se(slope) shrinks as
+    # n_b^-1.5 while DiD's se stays near s / sqrt(2), so the unseen bias (about
+    # 2.8 x s x sqrt(12 / 240^3) x 121 = 0.32 s) falls below 0.6 x 0.71 s: valid as shown.
+    idx = pd.period_range("2004-01", periods=242, freq="M")
+    rng = np.random.default_rng(8)
+    control = pd.Series(50 + rng.normal(0, 3, 242), index=idx)
+    treated = pd.Series(70 + rng.normal(0, 3, 242), index=idx)
+    r = did(treated, control, idx[240], autocorrelation="none")
+    assert r.valid, r.validity

@@ -8,7 +8,9 @@ import subprocess
 import numpy_financial as npf
 import pytest
 
+from roi_kit.case import get_kpi
 from roi_kit.study import summary
+from roi_kit.study.caveats import caveats, relevant_kpis
 from tests.paths import ROI_KIT, SAMPLE_CASE
 
 
@@ -129,3 +131,19 @@ def test_monte_carlo_draws_without_the_tei_haircut(study):
     mc = study.monte_carlo
     assert abs(mc.npv_p50 - unadjusted) < 0.05 * abs(unadjusted)
     assert mc.npv_p50 > res.evaluation.npv  # the headline is risk-adjusted, lower
+
+
+def test_plain_did_resting_on_stated_parallel_trends_is_a_caveat(study):
+    # The sample states why North and South move in parallel (case.yml); the plain DiD
+    # estimates chosen for money rest on that, and the caveat names those KPIs only.
+    reason = study.case.measurement.parallel_trends
+    assert reason
+    plain = [k for k, c in study.inputs.selection.items() if c.method == "did" and c.valid]
+    texts = [c.text for c in caveats(study) if "rests on parallel trends" in c.text]
+    assert len(texts) == 1 and f'"{reason}"' in texts[0]
+    labels = texts[0].split(":")[0].split(", ")
+    assert sorted(labels) == sorted(
+        get_kpi(k, study.case.custom_kpis).label
+        for k in plain
+        if k in relevant_kpis(study.case, study.inputs.selection)
+    )

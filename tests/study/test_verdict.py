@@ -8,6 +8,7 @@ MDE, a hand-written interval) or computed by hand in a comment.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -16,6 +17,7 @@ import pytest
 import yaml
 
 import roi_kit as rk
+from roi_kit.case.types import Measurement
 from roi_kit.errors import CaseError
 from roi_kit.study import readout, summary
 from roi_kit.study import run as run_module
@@ -172,6 +174,37 @@ def test_case_yml_measurement_method(tmp_path):
     (folder / "case.yml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
     with pytest.raises(CaseError, match="measurement.method must be one of"):
         rk.load_case(folder)
+
+
+def test_case_yml_parallel_trends_reaches_plain_did(tmp_path):
+    folder = make_case(tmp_path / "did_case")
+    cfg = yaml.safe_load((folder / "case.yml").read_text(encoding="utf-8"))
+    if cfg.get("groups") is None:
+        pytest.fail("make_case is expected to write a control group")
+    cfg["measurement"] = {"parallel_trends": "  same market and prices  "}
+    (folder / "case.yml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    case = rk.load_case(folder)
+    assert case.measurement.parallel_trends == "same market and prices"
+    assert case.measurement.method == "auto" and not case.measurement.set_in_case
+    frame = rk.compare_all(case, methods=("did",))
+    plain = frame[frame.method == "did"]
+    # Where the pre-trend rule does not refuse, the statement makes plain DiD valid and the
+    # note says what it hides; the rule still refuses where the baseline gap drifts.
+    passed = plain[~plain.validity.str.contains("pre-trends differ")]
+    assert len(passed) >= len(plain) // 2
+    assert passed.note.str.contains("parallel trends assumed").all() and passed.valid.all()
+    # Without the statement plain DiD is not valid on this baseline, and says why.
+    bare = rk.compare_all(dataclasses.replace(case, measurement=Measurement()), methods=("did",))
+    bare = bare[bare.method == "did"]
+    assert not bare.valid.any()
+    said = bare.validity.str.contains("parallel trends not shown|pre-trends differ")
+    assert said.all()
+    # An empty statement is refused in one line naming the key.
+    for bad in ("", "   ", True):
+        cfg["measurement"] = {"parallel_trends": bad}
+        (folder / "case.yml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+        with pytest.raises(CaseError, match="measurement.parallel_trends must say in words"):
+            rk.load_case(folder)
 
 
 # --- the verdict on a generated case ---------------------------------------------------------
