@@ -22,10 +22,10 @@ from roi_kit.measure.base import (
     _split,
 )
 from roi_kit.measure.detectable import mde_from_interval
-from roi_kit.measure.noise_model import fit_ar1, interval, predict
+from roi_kit.measure.noise_model import fit_ar1, interval, predict, prediction_cov
 from roi_kit.measure.stationarity import stationarity_check
 
-__all__ = ["counterfactual", "MIN_VALID_SEASONAL_MONTHS"]
+__all__ = ["counterfactual", "MIN_VALID_SEASONAL_MONTHS", "projection_error_cov"]
 
 #: Fewest baseline months for which the trend + season counterfactual is presented as valid
 #: (measured with benchmarks/calibration_scenarios.py; see :func:`_validity`).
@@ -246,3 +246,44 @@ def _design(t: np.ndarray, months: np.ndarray, t0: int, seasonal: bool) -> np.nd
     if seasonal:
         cols += [(months == m).astype(float) for m in range(2, 13)]
     return np.column_stack(cols)
+
+
+def projection_error_cov(
+    series: pd.Series,
+    go_live: pd.Period,
+    *,
+    baseline: tuple[pd.Period, pd.Period] | None = None,
+    after: tuple[pd.Period, pd.Period] | None = None,
+    seasonal: bool | None = None,
+    autocorrelation: str = "ar1",
+    kpi: str = "",
+) -> tuple[pd.PeriodIndex, np.ndarray, np.ndarray, float]:
+    """Covariance across the after months of ``actual - projected`` when there is no effect.
+
+    The same fit as :func:`counterfactual` (same arguments, same defaults), kept as its
+    mixture over the noise parameter: every after month's gap shares the estimated trend
+    and season, so the gaps are correlated and a linear estimate ``w' gap`` (such as the
+    slope of the gap on adoption) has variance ``w' S w``, not the independent-months one.
+
+    Returns
+    -------
+    months : pandas.PeriodIndex
+        The after months (the order of the matrices' rows and columns).
+    weights : numpy.ndarray
+        Mixture weights of the components (sum 1).
+    covs : numpy.ndarray
+        Per component, ``n_a x n_a`` covariance (KPI units squared,
+        :func:`~roi_kit.measure.noise_model.prediction_cov`).
+    df : float
+        Degrees of freedom of each component's t error.
+    """
+    go_live = _check_options("higher", 0.95, go_live, autocorrelation)
+    series = _check_series(series, _series_name(kpi))
+    before, later = _split(series, go_live, baseline, after, kpi or "KPI")
+    tb, ta = before.index.asi8.astype(float), later.index.asi8.astype(float)
+    mb, ma = before.index.month.to_numpy(), later.index.month.to_numpy()
+    seasonal, _ = _seasonality(seasonal, len(before), mb, kpi)
+    t0 = int(tb[0])
+    Xb, Xa = _design(tb, mb, t0, seasonal), _design(ta, ma, t0, seasonal)
+    fit = fit_ar1(before.to_numpy(), Xb, tb, estimate_rho=autocorrelation == "ar1")
+    return later.index, fit.weights, prediction_cov(fit, Xa, ta), fit.df

@@ -330,7 +330,10 @@ def uplift_words(case: Case, uplift: adopt.AdoptionUplift) -> str:
             if grows
             else " The gap moves the wrong way as use grows: look for another cause."
         )
-    text += " Months are few and autocorrelated: read the interval as indicative."
+    text += (
+        " The interval allows for autocorrelated months and for the trend error that every"
+        " after month shares, so it is wide when months are few."
+    )
     return text
 
 
