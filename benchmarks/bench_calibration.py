@@ -409,16 +409,16 @@ def report(results: Sequence[ScenarioResult], seed: int, seconds: float) -> str:
 
 
 def check_calibration(
-    results: Sequence[ScenarioResult], methods: Sequence[str] = METHODS
+    results: Sequence[ScenarioResult], methods: Sequence[str] = METHODS, errors: float = 1.0
 ) -> list[str]:
     """Where the kit's honesty targets fail (issue 12, item 1), one line per failure.
 
     For each scenario and method: in a scenario where the method cannot be valid
     (:data:`CANNOT_BE_VALID`), it must say so in at least :data:`MIN_DETECTION` of its
     computed runs; elsewhere the coverage of the runs it presents as valid, in each arm,
-    must lie within :data:`COVERAGE_BOUNDS` give or take its Monte Carlo error at the
-    nominal 0.95 (``sqrt(0.95 x 0.05 / N)``, N the valid runs). Methods not run are skipped,
-    and so are the scenarios of :data:`ASSUMPTION_WRONG` (printed, not checked).
+    must lie within :data:`COVERAGE_BOUNDS` give or take ``errors`` Monte Carlo errors at
+    the nominal 0.95 (``sqrt(0.95 x 0.05 / N)``, N the valid runs). Methods not run are
+    skipped, and so are the scenarios of :data:`ASSUMPTION_WRONG` (printed, not checked).
     """
     failures = []
     lo_bound, hi_bound = COVERAGE_BOUNDS
@@ -440,7 +440,7 @@ def check_calibration(
                 if not ok:
                     continue
                 p = _rate(o.covers for o in ok)
-                tol = mc_error(0.95, len(ok))
+                tol = errors * mc_error(0.95, len(ok))
                 if not lo_bound - tol <= p <= hi_bound + tol:
                     failures.append(
                         f"{key} {method} ({arm}): coverage {p:.3f} of {len(ok)} valid runs "

@@ -64,8 +64,8 @@ def test_five_replications_print_every_scenario_and_method(five_reps, bench):
     methods = (*module.METHODS, "naive*", *module.PLACEBOS)
     expected = {(s.label, m) for s in scenarios.SCENARIOS for m in methods}
     assert set(rows) == expected
-    # 10 scenarios x (5 methods + naive* + 2 placebos) = 80 rows.
-    assert len(rows) == 80
+    # 10 scenarios x (6 methods + naive* + 2 placebos) = 90 rows.
+    assert len(rows) == 90
     assert "5 replications per scenario and arm" in five_reps
     # Monte Carlo error at 0.95 and N = 5: sqrt(0.95 x 0.05 / 5) = 0.0975 -> 0.097.
     assert "±0.097" in five_reps
@@ -170,6 +170,13 @@ def test_bad_reps_is_refused_in_one_line():
     assert "Traceback" not in done.stderr
 
 
+#: How many Monte Carlo errors a coverage may stray in the reduced check. Why 2, not the full
+#: benchmark's 1: with 16 runs an honest method of true coverage 0.92 (the lowest the 400-run
+#: benchmark measures for a calibrated method, AR(1) 0.8) fails one error in an arm with
+#: probability 0.13 (binomial, P(X <= 13 | 16, 0.92)) - about one false alarm per run of the
+#: test over 100 checked arms - and two errors with 0.034; a method covering 0.75 still fails
+#: it with probability 0.60. The full benchmark (400 runs, 1 error) is the real check.
+REDUCED_ERRORS = 2.0
 #: Replications per arm of the reduced calibration (make test): 10 scenarios x 2 arms x 16
 #: draws x 3 methods is about 2 minutes on one loaded core. Monte Carlo error of a coverage
 #: near 0.95 from 16 runs: sqrt(0.95 x 0.05 / 16) = 0.054, the tolerance of the check.
@@ -195,7 +202,7 @@ def test_reduced_calibration_every_valid_interval_covers(bench, reduced):
     # Counted over the runs each method presents as valid, per scenario and arm: coverage
     # within 0.90-0.98 give or take its Monte Carlo error; where a method cannot be valid
     # (6- and 12-month seasonal baselines) it says so in at least 80% of runs.
-    failures = module.check_calibration(reduced, CALIBRATED)
+    failures = module.check_calibration(reduced, CALIBRATED, errors=REDUCED_ERRORS)
     assert failures == [], "\n".join(failures)
 
 
@@ -235,4 +242,28 @@ def test_check_calibration_flags_a_bad_method(bench):
     )
     assert module.check_calibration([res6], ["counterfactual"]) == [
         "b6s counterfactual: flagged invalid in 0.50 of runs"
+    ]
+
+
+def test_check_calibration_tolerance_and_wrong_assumptions(bench):
+    module, sc = bench
+    iid = sc.SCENARIOS[0]
+    # 17 of 20 cover: 0.85. One Monte Carlo error is sqrt(0.95 x 0.05 / 20) = 0.0487, so the
+    # floor is 0.8513 (fails); two errors give 0.8025 (passes).
+    runs = [module.Outcome(0.0, -1.0, 1.0, 0.0 if i < 17 else 5.0, "") for i in range(20)]
+    res = module.ScenarioResult(
+        iid, 20, 10.0, {arm: {"did-assumed": runs} for arm in module.ARMS}, 0.0
+    )
+    assert len(module.check_calibration([res], ["did-assumed"])) == 2
+    assert module.check_calibration([res], ["did-assumed"], errors=2.0) == []
+    # Where the stated assumption is false (the groups drift apart) the same poor coverage
+    # is printed, not held to the targets; plain DiD must refuse there instead.
+    drift = next(s for s in sc.SCENARIOS if s.key == "drift")
+    bad = [module.Outcome(0.0, -1.0, 1.0, 5.0, "") for _ in range(20)]
+    res_d = module.ScenarioResult(
+        drift, 20, 10.0, {arm: {"did-assumed": bad, "did": bad} for arm in module.ARMS}, 0.0
+    )
+    assert module.check_calibration([res_d], ["did-assumed"]) == []
+    assert module.check_calibration([res_d], ["did"]) == [
+        "drift did: flagged invalid in 0.00 of runs"
     ]
