@@ -168,7 +168,8 @@ sheets. It was built
 from the same run of the study as these pages (same measurement, draws and seed), so before
 any change its NPV is the NPV above; its Provenance sheet names the same kit version
 (crm-roi-kit {e(workbook["kit"])}) and input hash ({e(workbook["inputs"])}) as the
-provenance above. Edit a copy: the next build of this report replaces {href}.</p>"""
+provenance above. Edits are safe: a later build of this report refuses to replace an
+edited {href} and says how to keep it (or, with --force, keeps a .bak copy first).</p>"""
 
 
 def index_html(
