@@ -78,6 +78,8 @@ _Q_GRID = np.concatenate([[0.0], np.geomspace(0.002, Q_MAX, 28)])
 # independent noise 0.98 and 0.985; 200 runs each, benchmarks/calibration_scenarios.py; both
 # measured on the earlier grid over [0, RHO_MAX]).
 _PRIOR_POWER = 0.5
+# Prior probability that the local level is fixed (q = 0) rather than wandering: even odds.
+_FIXED_LEVEL_ODDS = 0.5
 # Grid points whose weight is below this share of the total are skipped when predicting.
 _NEGLIGIBLE = 1e-6
 
@@ -190,10 +192,23 @@ def _kernel(kind: str, params: np.ndarray, t1: np.ndarray, t2: np.ndarray, t0: f
 
 
 def _prior(kind: str, grid: np.ndarray) -> np.ndarray:
-    """Prior weight of each grid point: Jeffreys' for rho, uniform over the q grid."""
+    """Prior weight of each grid point: Jeffreys' for rho; for q, even odds that the level
+    is fixed (q = 0) or wanders, the wandering half spread evenly over the log-spaced q grid.
+
+    Why even odds and not uniform over the grid points: uniform gave a fixed level 1/29 of
+    the prior, a share set by how densely the grid was drawn; with it the state-space
+    interval covered 0.993 on independent noise (400 runs, above 0.98 + 0.011). With even
+    odds, measured on the same seed: 0.985 / 0.985 (independent), 0.895 / 0.912 (AR(1)
+    0.8), 0.925 / 0.912 (random-walk level), no effect / effect.
+    """
     if kind == "ar1":
         return (1.0 - grid**2) ** -_PRIOR_POWER
-    return np.ones(len(grid))
+    fixed = grid == 0
+    if fixed.all() or not fixed.any():
+        return np.ones(len(grid))
+    return np.where(
+        fixed, _FIXED_LEVEL_ODDS / fixed.sum(), (1 - _FIXED_LEVEL_ODDS) / (~fixed).sum()
+    )
 
 
 def fit_ar1(

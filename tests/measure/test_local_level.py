@@ -10,7 +10,7 @@ import pytest
 
 from roi_kit.errors import GapError, RoiKitError
 from roi_kit.measure import compare_frame, state_space
-from roi_kit.measure.noise_model import fit_ar1, predict
+from roi_kit.measure.noise_model import _Q_GRID, _prior, fit_ar1, predict
 from roi_kit.measure.projection import _design
 
 __all__: list[str] = []
@@ -119,3 +119,14 @@ def test_compare_frame_accepts_state_space_only():
     row = out.iloc[0]
     assert row.valid and row.mde > 0
     assert row.mde_pct == pytest.approx(row.mde / row.baseline)
+
+
+def test_level_prior_gives_even_odds_to_a_fixed_level():
+    # Half the prior on q = 0 (a fixed level), the other half spread evenly over the 28
+    # wandering values: 0.5 / 28 = 0.017857 each (by hand), whatever the grid's density.
+    w = _prior("level", _Q_GRID)
+    assert _Q_GRID[0] == 0.0 and len(_Q_GRID) == 29
+    assert w[0] == pytest.approx(0.5)
+    assert np.allclose(w[1:], 0.5 / 28)
+    # A grid of one point (q not estimated) is that point.
+    assert _prior("level", np.zeros(1)).tolist() == [1.0]
