@@ -80,14 +80,16 @@ __all__ = [
 METHODS = ("naive", "counterfactual", "state-space", "did", "did-assumed", "did-trend")
 #: Per method, the scenarios where it cannot be valid: there the kit must say so (``valid``
 #: False) in at least 80% of the runs. A fixed trend + season model cannot separate the
-#: season from the trend on 6 or 12 seasonal months; DiD without a group trend cannot be
-#: valid when the groups drift apart.
+#: season from the trend on 6 or 12 seasonal months; plain DiD without stated parallel trends
+#: cannot be valid when the groups drift apart or their gap wanders (it refuses everywhere
+#: on these baselines: none bounds an unseen drift); DiD with group trends cannot
+#: extrapolate a trend from 6 months (``MIN_TREND_BASELINE``).
 CANNOT_BE_VALID = {
     "counterfactual": frozenset({"b12s", "b6s"}),
     "state-space": frozenset({"b12s", "b6s"}),
     "did": frozenset({"drift", "walk"}),
     "did-assumed": frozenset(),
-    "did-trend": frozenset(),
+    "did-trend": frozenset({"b6s", "b6"}),
 }
 #: Per method, the scenarios where the analyst's stated assumption is false: the groups
 #: drift apart, or their gap wanders like a random walk (the control does not track the

@@ -69,6 +69,7 @@ __all__ = [
     "GapEstimate",
     "BOUNDED_BIAS",
     "MATERIAL_BIAS",
+    "MIN_TREND_BASELINE",
     "NOISE_LOGLIK_TOLERANCE",
 ]
 
@@ -79,6 +80,12 @@ MATERIAL_BIAS = 0.5
 #: a bias of b standard errors leaves a 95% interval covering
 #: Phi(1.96 - b) - Phi(-1.96 - b), which is 0.908 at b = 0.6 (0.921 at 0.5, 0.874 at 0.8).
 BOUNDED_BIAS = 0.6
+#: Fewest baseline months from which DiD with group trends is presented as valid. Why 12:
+#: measured on the calibration benchmark (400 runs), on 12 months it covers 0.98-0.99 at
+#: 3.8-3.9 effects wide; on 6 months it extrapolates each group's trend two to three
+#: baselines ahead, its interval is 8.6-8.8 effects wide (power 0.04) and covers up to
+#: 0.993, outside 0.90-0.98: an answer that cannot find anything.
+MIN_TREND_BASELINE = 12
 #: Restricted log-likelihood margin within which the two noise families count as fitting
 #: equally well; the one giving the wider interval is then used. Why 1: measured on the
 #: random-walk scenario of the calibration benchmark, where the model choice is often a
@@ -193,6 +200,12 @@ def did(
     )
     bias = fit.bias
     note, validity = _words(fit.noise, fit.slope, fit.p_value, bias, trend, parallel_trends)
+    if trend and n_b < MIN_TREND_BASELINE:
+        short = (
+            f"only {n_b} baseline months: too few to extrapolate each group's trend over the "
+            f"after period (DiD with group trends counts from {MIN_TREND_BASELINE})"
+        )
+        validity, note = _join(validity, short), _join(short, note)
     return _finish(
         kpi=kpi,
         method="did-trend" if trend else "did",

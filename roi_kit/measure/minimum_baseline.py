@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from roi_kit.measure.base import MIN_BASELINE_MONTHS, MIN_SEASONAL_MONTHS
+from roi_kit.measure.diff_in_diff import MIN_TREND_BASELINE
 from roi_kit.measure.projection import MIN_VALID_SEASONAL_MONTHS
 
 __all__ = ["BaselineLimits", "baseline_limits", "case_baseline_limits"]
@@ -53,7 +54,7 @@ class BaselineLimits:
         presented as valid (24, measured).
     usable : tuple of str
         The methods whose result can count on this baseline (``"counterfactual"``,
-        ``"state-space"``, ``"did"``); empty when the data cannot answer.
+        ``"state-space"``, ``"did"``, ``"did-trend"``); empty when the data cannot answer.
     message : str
         The limit for this baseline in one or two sentences.
     """
@@ -66,7 +67,11 @@ class BaselineLimits:
 
 
 def baseline_limits(
-    n_baseline: int, *, has_control: bool, seasonal: bool | None = None
+    n_baseline: int,
+    *,
+    has_control: bool,
+    seasonal: bool | None = None,
+    parallel_trends: bool = False,
 ) -> BaselineLimits:
     """The methods a baseline of ``n_baseline`` months supports, and the limit in words.
 
@@ -79,6 +84,10 @@ def baseline_limits(
     seasonal : bool, optional
         False when the KPI is known to have no season (a trend-only fit is then valid on
         any baseline of at least ``MIN_BASELINE_MONTHS``); None or True: assume it may.
+    parallel_trends : bool
+        Whether case.yml states why the groups move in parallel
+        (``measurement.parallel_trends``): plain DiD counts only then
+        (:func:`~roi_kit.measure.did`); DiD with group trends needs ``MIN_TREND_BASELINE``.
 
     Returns
     -------
@@ -87,13 +96,15 @@ def baseline_limits(
     Examples
     --------
     >>> baseline_limits(12, has_control=True).usable
+    ('did-trend',)
+    >>> baseline_limits(6, has_control=True, parallel_trends=True).usable
     ('did',)
-    >>> baseline_limits(12, has_control=False).usable
-    ()
     >>> baseline_limits(24, has_control=False).usable
     ('counterfactual', 'state-space')
     """
-    did = ("did",) if has_control and n_baseline >= MIN_BASELINE_MONTHS else ()
+    plain = parallel_trends and n_baseline >= MIN_BASELINE_MONTHS
+    trend = n_baseline >= MIN_TREND_BASELINE
+    did = (("did",) if plain else ()) + (("did-trend",) if trend else ()) if has_control else ()
     need = MIN_VALID_SEASONAL_MONTHS
     if seasonal is False:
         ok = n_baseline >= MIN_BASELINE_MONTHS
@@ -110,12 +121,7 @@ def baseline_limits(
         message = (
             f"{n_baseline} baseline months: too few to separate a month-of-year season from "
             f"the trend (the counterfactual needs {need}, measured); "
-            + (
-                "only DiD against the control group can count"
-                if did
-                else "without a control group the data cannot answer; add a control group "
-                "or wait for a longer baseline"
-            )
+            + _did_words(did, has_control)
         )
     return BaselineLimits(n_baseline, MIN_SEASONAL_MONTHS, need, usable, message)
 
@@ -134,4 +140,26 @@ def case_baseline_limits(case: Any) -> BaselineLimits:
     months = kpis["month"]
     n = int(months[(months >= start) & (months <= end)].nunique())
     has_control = groups is not None and getattr(groups, "control", None) is not None
-    return baseline_limits(n, has_control=has_control)
+    stated = bool(getattr(getattr(case, "measurement", None), "parallel_trends", ""))
+    return baseline_limits(n, has_control=has_control, parallel_trends=stated)
+
+
+def _did_words(did: tuple[str, ...], has_control: bool) -> str:
+    """What DiD can still do on a baseline too short for the counterfactual."""
+    if not has_control:
+        return (
+            "without a control group the data cannot answer; add a control group or wait "
+            "for a longer baseline"
+        )
+    if "did" in did:
+        return "only DiD against the control group can count"
+    if did:
+        return (
+            "only DiD against the control group can count: with group trends, or plain DiD "
+            "where case.yml states why the groups move in parallel (measurement.parallel_trends)"
+        )
+    return (
+        "only DiD against the control group could count, and only where case.yml states why "
+        "the groups move in parallel (measurement.parallel_trends): DiD with group trends "
+        f"needs {MIN_TREND_BASELINE} baseline months"
+    )

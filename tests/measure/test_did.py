@@ -62,7 +62,8 @@ def test_did_trend_and_pretrend_bias_by_hand_on_noiseless_data():
     assert plain.pretrend_bias == pytest.approx(3.0)
     assert plain.pretrend_slope == pytest.approx(0.5)
     assert not plain.valid and "pre-trends differ" in plain.validity
-    assert trend.valid
+    # 8 baseline months: the estimate is right, but a trend from so few is not counted.
+    assert not trend.valid and "only 8 baseline months" in trend.validity
 
 
 def test_did_trend_interval_equals_statsmodels_dummy_regression_under_independence():
@@ -195,3 +196,16 @@ def test_a_long_baseline_and_short_after_period_bounds_the_pretrend():
     treated = pd.Series(70 + rng.normal(0, 3, 242), index=idx)
     r = did(treated, control, idx[240], autocorrelation="none")
     assert r.valid, r.validity
+
+
+def test_did_trend_needs_twelve_baseline_months():
+    # 6 baseline months: each group's trend would be extrapolated two to three baselines
+    # ahead; the row says so and is not valid. 12 months: valid.
+    rng = np.random.default_rng(4)
+    idx = pd.period_range("2023-07", periods=24, freq="M")
+    control = pd.Series(80 + rng.normal(0, 2, 24), index=idx)
+    treated = pd.Series(100 + rng.normal(0, 2, 24), index=idx)
+    six = did(treated, control, idx[6], trend=True)
+    assert not six.valid and "only 6 baseline months" in six.validity
+    twelve = did(treated, control, idx[12], trend=True)
+    assert twelve.valid, twelve.validity

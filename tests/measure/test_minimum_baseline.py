@@ -14,11 +14,19 @@ __all__: list[str] = []
 def test_limits_by_baseline_length():
     # The measured limit (module docstring): 24 months for a seasonal counterfactual.
     assert MIN_VALID_SEASONAL_MONTHS == 24
+    # Plain DiD counts only with parallel trends stated; DiD with group trends from 12 months.
     long = baseline_limits(24, has_control=True)
-    assert long.usable == ("counterfactual", "state-space", "did")
+    assert long.usable == ("counterfactual", "state-space", "did-trend")
+    stated = baseline_limits(24, has_control=True, parallel_trends=True)
+    assert stated.usable == ("counterfactual", "state-space", "did", "did-trend")
     short = baseline_limits(23, has_control=True)
-    assert short.usable == ("did",)
+    assert short.usable == ("did-trend",)
     assert "only DiD" in short.message and "24" in short.message
+    assert "measurement.parallel_trends" in short.message
+    six = baseline_limits(6, has_control=True)
+    assert six.usable == ()
+    assert "could count" in six.message and "needs 12 baseline months" in six.message
+    assert baseline_limits(6, has_control=True, parallel_trends=True).usable == ("did",)
     none = baseline_limits(12, has_control=False)
     assert none.usable == ()
     assert "cannot answer" in none.message
