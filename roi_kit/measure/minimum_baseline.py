@@ -104,7 +104,9 @@ def baseline_limits(
     """
     plain = parallel_trends and n_baseline >= MIN_BASELINE_MONTHS
     trend = n_baseline >= MIN_TREND_BASELINE
-    did = (("did",) if plain else ()) + (("did-trend",) if trend else ()) if has_control else ()
+    did: tuple[str, ...] = ()
+    if has_control:
+        did = (("did",) if plain else ()) + (("did-trend",) if trend else ())
     need = MIN_VALID_SEASONAL_MONTHS
     if seasonal is False:
         ok = n_baseline >= MIN_BASELINE_MONTHS
