@@ -36,8 +36,8 @@ import pandas as pd
 from scipy import stats
 
 from roi_kit.errors import RoiKitError
-from roi_kit.measure.diff_in_diff import NOISE_LOGLIK_TOLERANCE
-from roi_kit.measure.gap_noise import GapNoise, contrast_se, fit_gap_noise, fit_gap_noises
+from roi_kit.measure.diff_in_diff import choose_noise
+from roi_kit.measure.gap_noise import contrast_se
 from roi_kit.measure.noise_model import interval
 from roi_kit.measure.projection import counterfactual, projection_error_cov
 
@@ -394,7 +394,9 @@ def uplift_vs_adoption(case: Case, kpi: str, *, method: str = "counterfactual") 
     if method == "counterfactual":
         gap = _counterfactual_gap(case, treated, kpi)
     else:
-        gap = _did_gap(case, treated, kpi)
+        diff = _did_diff(case, treated, kpi)
+        base = _window(diff, case.baseline)  # the DiD gap and its interval both need it
+        gap = _window(diff, case.after) - float(base.mean())
     table = _gap_table(case, gap, kpi)
     x, y = table["adoption_rate"].to_numpy(), table["gap"].to_numpy()
     # Rows of pinv([1, x]): the OLS intercept and slope as linear contrasts of the gaps.
@@ -403,7 +405,7 @@ def uplift_vs_adoption(case: Case, kpi: str, *, method: str = "counterfactual") 
     if method == "counterfactual":
         low, high = _counterfactual_interval(case, treated, kpi, table.index, w_slope, slope)
     else:
-        low, high = _did_interval(case, treated, kpi, table, w_slope, slope)
+        low, high = _did_interval(base, table, w_slope, slope)
     return AdoptionUplift(
         kpi=kpi,
         method=method,
@@ -434,12 +436,6 @@ def _did_diff(case: Case, treated: pd.Series, kpi: str) -> pd.Series:
 def _window(series: pd.Series, window: tuple[pd.Period, pd.Period]) -> pd.Series:
     """The months of ``series`` inside the inclusive ``window``."""
     return series[(series.index >= window[0]) & (series.index <= window[1])]
-
-
-def _did_gap(case: Case, treated: pd.Series, kpi: str) -> pd.Series:
-    """After months' treated-minus-control gap less the mean baseline gap."""
-    diff = _did_diff(case, treated, kpi)
-    return _window(diff, case.after) - float(_window(diff, case.baseline).mean())
 
 
 def _gap_table(case: Case, gap: pd.Series, kpi: str) -> pd.DataFrame:
@@ -474,42 +470,24 @@ def _counterfactual_interval(
 
 
 def _did_interval(
-    case: Case,
-    treated: pd.Series,
-    kpi: str,
-    table: pd.DataFrame,
-    w_slope: np.ndarray,
-    slope: float,
+    base: pd.Series, table: pd.DataFrame, w_slope: np.ndarray, slope: float
 ) -> tuple[float, float]:
     """95% interval of ``slope = w_slope' gap`` under the DiD gap's fitted noise.
 
     The noise is fitted on the baseline and the tabled after months around ``level + step +
     effect x adoption`` (the line being tested), so the dose-response itself is not read as
     noise. The slope's weights sum to zero, so the baseline mean the gap subtracts drops
-    out: over all months they are 0 on the baseline and ``w_slope`` after.
+    out: over all months they are 0 on the baseline (``base``, the treated-minus-control
+    baseline months) and ``w_slope`` after.
     """
-    base = _window(_did_diff(case, treated, kpi), case.baseline)
     d = np.concatenate([base.to_numpy(), table["gap"].to_numpy()])
     months = np.concatenate([base.index.asi8, table.index.asi8]).astype(float)
     post = np.r_[np.zeros(len(base)), np.ones(len(table))]
     dose = np.r_[np.zeros(len(base)), table["adoption_rate"].to_numpy()]
     X = np.column_stack([np.ones(len(d)), post, dose])
     weights = np.r_[np.zeros(len(base)), w_slope]
-    noise = _widest_noise(d, X, months, weights)
+    # Of equally likely noise families the wider (the rule of roi_kit.measure.did).
+    noise = choose_noise(d, X, months, "ar1", weights)
     tq = float(stats.t.ppf(0.975, noise.df)) if noise.df >= 1 else math.inf
     se = contrast_se(noise, weights)
     return slope - tq * se, slope + tq * se
-
-
-def _widest_noise(
-    d: np.ndarray, X: np.ndarray, months: np.ndarray, weights: np.ndarray
-) -> GapNoise:
-    """The REML noise model of ``d``; of the families within ``NOISE_LOGLIK_TOLERANCE`` of
-    the best, the one giving ``weights' d`` the larger variance (the rule of
-    :func:`roi_kit.measure.did`: when the data cannot tell them apart, the wider is honest)."""
-    first = fit_gap_noise(d, X, months)
-    if not math.isfinite(first.loglik):
-        return first
-    floor = first.loglik - NOISE_LOGLIK_TOLERANCE
-    cands = [nz for nz in fit_gap_noises(d, X, months) if nz.loglik >= floor]
-    return max(cands, key=lambda nz: contrast_se(nz, weights))

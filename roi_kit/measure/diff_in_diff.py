@@ -65,6 +65,7 @@ from roi_kit.measure.gap_noise import (
 
 __all__ = [
     "did",
+    "choose_noise",
     "gap_estimate",
     "GapEstimate",
     "BOUNDED_BIAS",
@@ -277,7 +278,7 @@ def gap_estimate(
     X_step = np.column_stack([np.ones(n), post])
     X_trend = np.column_stack([np.ones(n), months - months[0], post])
     weights = w_trend if trend else w_did
-    noise = _noise(d, X_trend if trend else X_step, months, autocorrelation, weights)
+    noise = choose_noise(d, X_trend if trend else X_step, months, autocorrelation, weights)
     se = contrast_se(noise, weights)
     half = _tq(level, noise.df) * se
     # Why the trend model's noise for the pre-trend tests: fitted around a level only, a
@@ -285,7 +286,9 @@ def gap_estimate(
     # Why the narrower of two equally good fits there: a false alarm only withholds the
     # money (the conservative side), a missed drift counts a biased estimate.
     w_bias = w_did - w_trend
-    t_noise = noise if trend else _noise(d, X_trend, months, autocorrelation, w_bias, widest=False)
+    t_noise = (
+        noise if trend else choose_noise(d, X_trend, months, autocorrelation, w_bias, widest=False)
+    )
     slope, p_value = _slope_test(t_noise, w_slope, d, n_b)
     bias = {} if trend else _bias(t_noise, w_bias, d, level, half)
     if bias:
@@ -293,7 +296,7 @@ def gap_estimate(
     return GapEstimate(float(weights @ d), se, half, noise, slope, p_value, bias)
 
 
-def _noise(
+def choose_noise(
     d: np.ndarray,
     X: np.ndarray,
     months: np.ndarray,

@@ -128,12 +128,6 @@ def _earlier_report(out_dir: Path) -> _Earlier | None:
     return _Earlier(frozenset(f for f in files if _plain(f)), content)
 
 
-def _written_before(out_dir: Path) -> set[str] | None:
-    """The files an earlier kit report wrote in ``out_dir``, or None if it is not one."""
-    earlier = _earlier_report(out_dir)
-    return None if earlier is None else set(earlier.files)
-
-
 def _legacy_report(out_dir: Path) -> set[str] | None:
     """The pages of a report written before the marker existed (kit 0.1.0), or None.
 
